@@ -1,0 +1,81 @@
+"""Boilerplate rules: loaded from the TOML data files in ``normalise/patterns``.
+
+Rules are data, not code, so that users can read, extend and override them
+(``--patterns FILE.toml``). This module only loads and matches them; which blocks get removed,
+given their position, is decided in :mod:`normalise.stages.clean`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+EDGE, ANYWHERE = "edge", "anywhere"
+
+
+class PatternError(ValueError):
+    """A pattern file is malformed; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    reason: str
+    regex: re.Pattern[str]
+    where: str = EDGE
+    max_words: int = 40
+
+    def matches(self, text: str) -> bool:
+        return len(text.split()) <= self.max_words and self.regex.search(text) is not None
+
+
+def _parse(source: str, data: dict) -> list[Rule]:
+    rules = []
+    for index, entry in enumerate(data.get("rule", [])):
+        where = f"{source}, rule #{index + 1}"
+        try:
+            name, reason, pattern = entry["name"], entry["reason"], entry["pattern"]
+        except KeyError as missing:
+            raise PatternError(f"{where}: missing key {missing}") from None
+        if entry.get("where", EDGE) not in (EDGE, ANYWHERE):
+            raise PatternError(f"{where} ({name}): 'where' must be '{EDGE}' or '{ANYWHERE}'")
+        try:
+            regex = re.compile(pattern, re.IGNORECASE)
+        except re.error as error:
+            raise PatternError(f"{where} ({name}): bad regular expression: {error}") from None
+        rules.append(
+            Rule(name, reason, regex, entry.get("where", EDGE), int(entry.get("max_words", 40)))
+        )
+    return rules
+
+
+@cache
+def builtin_rules() -> tuple[Rule, ...]:
+    rules: list[Rule] = []
+    folder = resources.files("normalise") / "patterns"
+    for name in ("common.toml", "en.toml", "it.toml", "es.toml"):
+        text = (folder / name).read_text(encoding="utf-8")
+        rules += _parse(f"normalise/patterns/{name}", tomllib.loads(text))
+    return tuple(rules)
+
+
+def load_rules(extra_files: Iterable[Path] = ()) -> tuple[Rule, ...]:
+    """Built-in rules, then the user's: a user rule with an existing name replaces it."""
+    by_name = {rule.name: rule for rule in builtin_rules()}
+    for path in extra_files:
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise PatternError(f"{path}: cannot read pattern file: {error}") from None
+        for rule in _parse(str(path), data):
+            by_name[rule.name] = rule
+    return tuple(by_name.values())
+
+
+def first_match(rules: Iterable[Rule], text: str) -> Rule | None:
+    return next((rule for rule in rules if rule.matches(text)), None)

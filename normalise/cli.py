@@ -1,0 +1,331 @@
+"""The ``normalise`` command line.
+
+Exit codes (documented in the README):
+  0  every input file was processed and every document reached English
+  1  internal error (a bug: please report it, with the output of -v)
+  2  usage or configuration error: a bad flag, an unreadable input, an unwritable output
+  3  finished, but some files were skipped or some documents are not in English
+     (untranslated, unsupported language, empty, too large, error): see the report
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .boilerplate import PatternError, load_rules
+from .models.catalog import Catalog
+from .models.package import PackageError
+from .models.store import ModelStore
+from .pipeline import Pipeline
+from .report import RunReport
+from .settings import MODELS_DIR_ENV, Settings, default_models_dir
+from .sources import InputFile, walk
+from .writers import write_json, write_jsonl
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+log = logging.getLogger("normalise")
+
+
+class ConfigError(click.ClickException):
+    """A fatal configuration problem: one line, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
+    if verbose == 0:
+        level = logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
+models_dir_option = click.option(
+    "--models-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar=MODELS_DIR_ENV,
+    show_envvar=True,
+    help="Model store folder. Default: $XDG_DATA_HOME/normalise/models.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="normalise")
+@click.option("-v", "--verbose", count=True, help="More logging (-vv for debug, tracebacks).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+    """Normalise Italian, Spanish and English articles into one aligned English corpus.
+
+    \b
+    Examples:
+      normalise run seeds/ -o out/corpus.jsonl
+      normalise run articles/ -o out/ --models-dir ./models-store
+      normalise models install translate-it_en-1_0.argosmodel
+      normalise models list
+    """
+    ctx.obj = {"verbose": verbose, "quiet": quiet}
+    _setup_logging(verbose, quiet)
+
+
+def _output_path(output: str) -> Path:
+    """A folder (existing, or written with a trailing slash) gets OUTPUT/corpus.jsonl."""
+    path = Path(output)
+    if path.is_dir() or output.endswith(("/", "\\")):
+        return path / "corpus.jsonl"
+    return path
+
+
+def _check_writable(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        probe = path.parent / f".{path.name}.probe"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as error:
+        raise ConfigError(f"cannot write the output {path}: {error.strerror or error}") from None
+
+
+@cli.command()
+@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    help="Output JSONL file, or a folder (then OUTPUT/corpus.jsonl).",
+)
+@models_dir_option
+@click.option(
+    "--patterns",
+    "pattern_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Extra boilerplate rules (TOML); repeatable. A rule with an existing name replaces it.",
+)
+@click.option("--keep-boilerplate", is_flag=True, help="Report boilerplate, but keep it.")
+@click.option("--assume-lang", metavar="CODE", help="Skip detection: every document is CODE.")
+@click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True)
+@click.option(
+    "--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu", show_default=True
+)
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(1),
+    default=Settings.max_file_bytes,
+    show_default=True,
+    help="Files larger than this many bytes get status too_large.",
+)
+@click.pass_context
+def run(
+    ctx: click.Context,
+    input_path: Path,
+    output: str,
+    models_dir: Path | None,
+    pattern_files: tuple[Path, ...],
+    keep_boilerplate: bool,
+    assume_lang: str | None,
+    beam_size: int,
+    device: str,
+    max_file_size: int,
+) -> None:
+    """Clean, detect, translate and align every article under INPUT.
+
+    INPUT is a folder (walked recursively: .txt, .md, .html, .htm) or one file. Writes one JSON
+    record per document to OUTPUT and a report beside it (OUTPUT with .report.json).
+
+    \b
+    Examples:
+      normalise run seeds/ -o out/corpus.jsonl
+      normalise run crawl/ -o out/ --models-dir /data/argos --beam-size 2
+    """
+    quiet = ctx.obj["quiet"]
+    settings = Settings(
+        models_dir=models_dir or default_models_dir(),
+        pattern_files=pattern_files,
+        keep_boilerplate=keep_boilerplate,
+        assume_lang=assume_lang,
+        beam_size=beam_size,
+        device=device,
+        max_file_bytes=max_file_size,
+    )
+    try:
+        load_rules(settings.pattern_files)
+    except PatternError as error:
+        raise ConfigError(str(error)) from None
+    out_path = _output_path(output)
+    _check_writable(out_path)
+    report_path = out_path.with_name(out_path.stem + ".report.json")
+
+    report = RunReport()
+    files: list[InputFile] = []
+    for entry in walk(input_path, settings.extensions):
+        if isinstance(entry, InputFile):
+            files.append(entry)
+        else:
+            report.skip(entry)
+    pipeline = Pipeline(settings)
+
+    def documents():
+        show = not quiet and sys.stderr.isatty()
+        with click.progressbar(
+            length=len(files), label="normalising", file=sys.stderr, hidden=not show
+        ) as bar:
+            for doc in pipeline.process_files(files):
+                report.add(doc)
+                bar.update(1)
+                yield doc
+
+    write_jsonl(documents(), out_path)
+    report.missing_models = sorted(pipeline.translate.missing)
+    report.counters = dict(pipeline.translate.counters)
+    report.finish()
+    write_json(report.to_json(), report_path)
+    if not quiet:
+        click.echo(report.summary(), err=True)
+        click.echo(f"wrote {out_path} and {report_path}", err=True)
+    if report.missing_models:
+        langs = " ".join(report.missing_models)
+        click.echo(
+            f"missing translation models for: {langs}. Install them with:\n"
+            f"  normalise models pull {langs}        (downloads; needs network)\n"
+            f"  normalise models install FILE.argosmodel   (offline)",
+            err=True,
+        )
+    ctx.exit(EXIT_OK if report.complete else EXIT_PARTIAL)
+
+
+@cli.group()
+def models() -> None:
+    """Manage Argos Translate packages (.argosmodel). Nothing here runs during `run`."""
+
+
+@models.command("list")
+@models_dir_option
+def models_list(models_dir: Path | None) -> None:
+    """List installed packages (our store, then argospm's folder)."""
+    catalog = Catalog(models_dir or default_models_dir())
+    packages = catalog.all()
+    if not packages:
+        click.echo(f"no packages installed in {catalog.store.root}")
+    for package in packages:
+        click.echo(
+            f"{package.from_code}→{package.to_code}  {package.name}  v{package.version}  "
+            f"{package.tokenizer}  [{package.origin}] {package.path}"
+        )
+    for problem in catalog.store.problems():
+        click.echo(f"broken: {problem}", err=True)
+
+
+@models.command("install")
+@click.argument(
+    "archives", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path)
+)
+@models_dir_option
+@click.option("--replace", is_flag=True, help="Replace a package that is already installed.")
+def models_install(archives: tuple[Path, ...], models_dir: Path | None, replace: bool) -> None:
+    """Install .argosmodel files into the store, offline. Each is validated first."""
+    store = ModelStore(models_dir or default_models_dir())
+    failed = 0
+    for archive in archives:
+        try:
+            package = store.install(archive, replace=replace)
+        except PackageError as error:
+            click.echo(f"refused: {error}", err=True)
+            failed += 1
+            continue
+        click.echo(
+            f"installed {package.name} ({package.from_code}→{package.to_code}) in {store.root}"
+        )
+    if failed:
+        raise ConfigError(f"{failed} of {len(archives)} package(s) not installed")
+
+
+@models.command("pull")
+@click.argument("langs", nargs=-1, required=True)
+@models_dir_option
+def models_pull(langs: tuple[str, ...], models_dir: Path | None) -> None:
+    """Download the pinned LANG→en packages (network), verify sha256, install.
+
+    \b
+    Example:
+      normalise models pull it es
+    """
+    from .models.download import download
+    from .models.manifest import pinned_for
+
+    store = ModelStore(models_dir or default_models_dir())
+    for lang in langs:
+        pinned = pinned_for(lang)
+        if pinned is None:
+            raise ConfigError(f"no pinned package for {lang}→en in the manifest")
+        with click.progressbar(length=pinned.size or 0, label=pinned.name, file=sys.stderr) as bar:
+            progress = _ProgressAdapter(bar)
+            try:
+                with tempfile.TemporaryDirectory(dir=_ensure(store.root)) as tmp:
+                    archive = download(pinned, Path(tmp), progress=progress)
+                    package = store.install(archive, replace=True)
+            except PackageError as error:
+                raise ConfigError(str(error)) from None
+            except OSError as error:
+                raise ConfigError(f"download of {pinned.url} failed: {error}") from None
+        click.echo(f"installed {package.name} in {store.root}")
+
+
+class _ProgressAdapter:
+    """Turns download(received, total) callbacks into progress bar increments."""
+
+    def __init__(self, bar):
+        self.bar, self.seen = bar, 0
+
+    def __call__(self, received: int, total: int | None) -> None:
+        self.bar.update(received - self.seen)
+        self.seen = received
+
+
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@models.command("remove")
+@click.argument("names", nargs=-1, required=True)
+@models_dir_option
+def models_remove(names: tuple[str, ...], models_dir: Path | None) -> None:
+    """Remove installed packages by folder name (see `normalise models list`)."""
+    store = ModelStore(models_dir or default_models_dir())
+    for name in names:
+        try:
+            click.echo(f"removed {store.remove(name)}")
+        except PackageError as error:
+            raise ConfigError(str(error)) from None
+
+
+def main() -> None:
+    """Entry point: no traceback reaches the user unless -vv is given."""
+    try:
+        code = cli.main(standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as error:
+        if logging.getLogger().isEnabledFor(logging.DEBUG):
+            raise
+        click.echo(
+            f"internal error: {type(error).__name__}: {error} (run with -vv for details)", err=True
+        )
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

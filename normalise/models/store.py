@@ -1,0 +1,134 @@
+"""The model store: a folder of installed package folders, and safe installation into it.
+
+Installing validates the whole archive before anything touches the store, extracts into a
+temporary folder inside the store, then renames it into place: a reader never sees a
+half-installed package, and a refused archive leaves the store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+from .package import ArgosPackage, PackageError, load_package, validate_metadata
+
+MAX_PACKAGE_BYTES = 2 * 1024**3  # uncompressed; the real it/es packages are ~90 MB
+MAX_COMPRESSION_RATIO = 200  # zip bomb guard for any single member
+
+
+def _check_member(info: zipfile.ZipInfo, archive: Path) -> PurePosixPath:
+    name = info.filename
+    path = PurePosixPath(name)
+    if name.startswith("/") or path.is_absolute() or (len(name) > 1 and name[1] == ":"):
+        raise PackageError(f"{archive}: absolute path in archive: {name!r}")
+    if ".." in path.parts or "\\" in name:
+        raise PackageError(f"{archive}: path escapes the package folder: {name!r}")
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise PackageError(f"{archive}: symbolic link in archive: {name!r}")
+    if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO:
+        raise PackageError(f"{archive}: member {name!r} expands suspiciously (zip bomb?)")
+    return path
+
+
+def inspect_archive(archive: Path, max_bytes: int = MAX_PACKAGE_BYTES) -> tuple[str, dict]:
+    """Validate an ``.argosmodel`` zip without extracting it; return (top folder, metadata)."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            infos = zf.infolist()
+            if not infos:
+                raise PackageError(f"{archive}: the archive is empty")
+            tops = {_check_member(info, archive).parts[0] for info in infos}
+            if len(tops) != 1:
+                raise PackageError(
+                    f"{archive}: expected one top-level folder, found {len(tops)}: "
+                    + ", ".join(sorted(tops)[:5])
+                )
+            top = tops.pop()
+            total = sum(info.file_size for info in infos)
+            if total > max_bytes:
+                raise PackageError(
+                    f"{archive}: unpacks to {total} bytes, over the limit of {max_bytes}"
+                )
+            try:
+                raw = zf.read(f"{top}/metadata.json")
+            except KeyError:
+                raise PackageError(f"{archive}: no {top}/metadata.json") from None
+            try:
+                metadata = json.loads(raw.decode("utf-8"))
+            except ValueError as error:
+                raise PackageError(f"{archive}: invalid metadata.json: {error}") from None
+            validate_metadata(metadata, str(archive))
+            bad = zf.testzip()
+            if bad is not None:
+                raise PackageError(f"{archive}: corrupt member {bad!r} (CRC mismatch)")
+            return top, metadata
+    except zipfile.BadZipFile as error:
+        raise PackageError(f"{archive}: not a valid zip archive ({error})") from None
+    except OSError as error:
+        raise PackageError(f"{archive}: cannot read: {error}") from None
+
+
+class ModelStore:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def packages(self) -> Iterator[ArgosPackage]:
+        """Installed packages, in name order; broken folders are skipped (see ``problems``)."""
+        for folder in self._folders():
+            try:
+                yield load_package(folder)
+            except PackageError:
+                continue
+
+    def problems(self) -> list[str]:
+        issues = []
+        for folder in self._folders():
+            try:
+                load_package(folder)
+            except PackageError as error:
+                issues.append(str(error))
+        return issues
+
+    def _folders(self) -> list[Path]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def install(self, archive: Path, *, replace: bool = False) -> ArgosPackage:
+        archive = Path(archive)
+        top, _ = inspect_archive(archive)
+        target = self.root / top
+        if target.exists() and not replace:
+            raise PackageError(f"{top} is already installed in {self.root} (use --replace)")
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=self.root))
+        try:
+            with zipfile.ZipFile(archive) as zf:
+                zf.extractall(staging)
+            load_package(staging / top)  # the files must make a usable package
+            if target.exists():
+                old = self.root / f".replaced-{top}-{os.getpid()}"
+                target.rename(old)
+                shutil.rmtree(old)
+            (staging / top).rename(target)
+        except PackageError as error:
+            raise PackageError(f"{archive}: {error}") from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return load_package(target)
+
+    def remove(self, name: str) -> Path:
+        target = self.root / name
+        if not (target / "metadata.json").is_file():
+            raise PackageError(f"no package named {name!r} in {self.root}")
+        trash = self.root / f".removing-{name}-{os.getpid()}"
+        target.rename(trash)
+        shutil.rmtree(trash)
+        return target

@@ -1,0 +1,101 @@
+"""The document record that flows through every stage, and its JSON form.
+
+Stages receive and return :class:`Document` objects. They are plain dataclasses, picklable,
+so that the same chain runs in-process, in a process pool or inside Ray workers.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+class Status:
+    """Values of ``Document.status``. Anything but TRANSLATED and ENGLISH needs a reason."""
+
+    TRANSLATED = "translated"
+    ENGLISH = "english"
+    UNTRANSLATED = "untranslated"
+    UNSUPPORTED_LANGUAGE = "unsupported_language"
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    ERROR = "error"
+
+    OK = frozenset({TRANSLATED, ENGLISH})
+    TERMINAL = frozenset({EMPTY, TOO_LARGE, ERROR})  # set before translation; no stage after
+
+
+@dataclass
+class Sentence:
+    """One source sentence and its English sentence. Offsets index the cleaned source text."""
+
+    src: str
+    en: str | None = None
+    start: int = 0
+    end: int = 0
+    flags: list[str] = field(default_factory=list)
+    score: float | None = None
+
+
+@dataclass
+class Segment:
+    """A structural unit of the article: a heading, a paragraph or a list item."""
+
+    kind: str  # "heading" | "paragraph" | "list_item"
+    text: str
+    start: int = 0
+    end: int = 0
+    lang: str | None = None
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+@dataclass
+class Removal:
+    """A span that cleaning took out, and why. Nothing leaves a document unrecorded."""
+
+    text: str
+    reason: str
+    rule: str | None = None
+    position: int | None = None  # index of the line in the decoded input
+
+
+@dataclass
+class Document:
+    id: str
+    source: str
+    sha256: str = ""
+    format: str = "text"  # "text" | "html"
+    encoding: str | None = None
+    raw_text: str = ""  # decoded input (or extracted HTML text); not written out
+    title: str | None = None
+    lang: str | None = None
+    lang_score: float | None = None
+    status: str | None = None
+    reason: str | None = None
+    source_text: str = ""  # cleaned source-language text: sentence offsets point here
+    text: str = ""  # clean English text
+    segments: list[Segment] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    translator: dict[str, str] | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def fail(self, status: str, reason: str) -> Document:
+        self.status, self.reason = status, reason
+        return self
+
+    @property
+    def finished(self) -> bool:
+        """True once a stage has given the document a terminal status (empty, error)."""
+        return self.status in Status.TERMINAL
+
+    def to_json(self) -> dict[str, Any]:
+        """The canonical output record (see docs/schema.md)."""
+        data = asdict(self)
+        del data["raw_text"]
+        return {"schema": SCHEMA_VERSION, **data}
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), ensure_ascii=False, sort_keys=False)

@@ -1,0 +1,44 @@
+"""One settings object, threaded through every stage (as trafilatura threads its config)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
+MODELS_DIR_ENV = "NORMALISE_MODELS_DIR"
+
+
+def default_models_dir() -> Path:
+    """``$NORMALISE_MODELS_DIR``, else ``$XDG_DATA_HOME/normalise/models``."""
+    if os.environ.get(MODELS_DIR_ENV):
+        return Path(os.environ[MODELS_DIR_ENV]).expanduser()
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "normalise" / "models"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # reading
+    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    max_file_bytes: int = 20 * 1024 * 1024
+    # cleaning
+    keep_boilerplate: bool = False
+    pattern_files: tuple[Path, ...] = ()
+    # language detection
+    lang_seed: int = 0
+    min_lang_score: float = 0.80
+    min_lang_chars: int = 20
+    assume_lang: str | None = None
+    # translation
+    models_dir: Path = field(default_factory=default_models_dir)
+    target_lang: str = "en"
+    beam_size: int = 4
+    device: str = "cpu"  # "cpu" | "cuda" | "auto"
+    compute_type: str = "default"
+    inter_threads: int = 1
+    intra_threads: int = 0  # 0: CTranslate2 picks
+    max_batch_tokens: int = 2048
+    max_input_tokens: int = 250  # longer sentences are split, never truncated
+    docs_per_batch: int = 64

@@ -1,0 +1,45 @@
+"""Extract stage: HTML -> main text and metadata, through trafilatura.
+
+Trafilatura's Markdown-ish output keeps the structure we need: blank lines between
+paragraphs, ``#`` headings and ``-`` list items, which :mod:`normalise.text.reflow` reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from ..record import Document, Status
+from ..settings import Settings
+from . import map_documents
+
+_METADATA_FIELDS = ("date", "author", "sitename", "url")
+
+
+def extract_html(doc: Document) -> Document:
+    import trafilatura
+
+    try:
+        result = trafilatura.bare_extraction(
+            doc.raw_text,
+            include_comments=False,
+            include_formatting=True,
+            deduplicate=False,
+            with_metadata=True,
+        )
+    except Exception as error:  # trafilatura raises a variety of parser errors
+        return doc.fail(Status.ERROR, f"HTML extraction failed: {type(error).__name__}: {error}")
+    if result is None or not (result.text or "").strip():
+        return doc.fail(Status.EMPTY, "no main text found in the HTML page")
+    doc.raw_text = result.text
+    doc.title = (result.title or "").strip() or None
+    for name in _METADATA_FIELDS:
+        value = getattr(result, name, None)
+        if value:
+            doc.metadata[name] = value
+    return doc
+
+
+def extract(docs: Iterable[Document], settings: Settings) -> Iterator[Document]:
+    return map_documents(
+        "extract", lambda doc: extract_html(doc) if doc.format == "html" else doc, docs
+    )

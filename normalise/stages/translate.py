@@ -1,0 +1,152 @@
+"""Translate stage: every it/es sentence to English, batched across documents.
+
+Documents are gathered in groups; the sentences of a group are translated per language in one
+engine call, each distinct sentence once (a bounded cache also serves repeats across groups),
+then written back to their documents. English passes through untouched.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from ..models.catalog import Catalog
+from ..models.package import ArgosPackage, PackageError
+from ..models.translator import PackageTranslator, Translation
+from ..record import Document, Status
+from ..settings import Settings
+from .detect import UNDETERMINED
+
+# Languages we promise to translate: a missing model for these is "untranslated" (install it),
+# any other language without a model is "unsupported_language".
+SUPPORTED_SOURCE_LANGS = ("it", "es")
+CACHE_ENTRIES = 100_000  # per language; bounds memory on long runs
+
+
+def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+class Translate:
+    """The stage, with its per-process state: loaded models and the sentence cache."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.catalog = Catalog(settings.models_dir)
+        self._packages: dict[str, ArgosPackage | None] = {}
+        self._translators: dict[str, PackageTranslator] = {}
+        self._caches: dict[str, OrderedDict[str, Translation]] = {}
+        self.counters: Counter[str] = Counter()
+        self.missing: set[str] = set()  # languages that needed a model we do not have
+
+    def package_for(self, lang: str) -> ArgosPackage | None:
+        if lang not in self._packages:
+            self._packages[lang] = self.catalog.find(lang, self.settings.target_lang)
+        return self._packages[lang]
+
+    def translator_for(self, lang: str) -> PackageTranslator:
+        if lang not in self._translators:
+            package = self.package_for(lang)
+            assert package is not None
+            s = self.settings
+            self._translators[lang] = PackageTranslator(
+                package,
+                device=s.device,
+                compute_type=s.compute_type,
+                inter_threads=s.inter_threads,
+                intra_threads=s.intra_threads,
+                beam_size=s.beam_size,
+                max_batch_tokens=s.max_batch_tokens,
+                max_input_tokens=s.max_input_tokens,
+            )
+        return self._translators[lang]
+
+    def translate_sentences(self, lang: str, sentences: list[str]) -> dict[str, Translation]:
+        """Translate distinct sentences, using and filling the cache."""
+        cache = self._caches.setdefault(lang, OrderedDict())
+        todo = []
+        for sentence in dict.fromkeys(sentences):
+            if sentence in cache:
+                cache.move_to_end(sentence)
+                self.counters["cache_hits"] += 1
+            else:
+                todo.append(sentence)
+        for sentence, translation in zip(
+            todo, self.translator_for(lang).translate(todo), strict=True
+        ):
+            cache[sentence] = translation
+            self.counters["sentences_translated"] += 1
+        result = {sentence: cache[sentence] for sentence in sentences}
+        while len(cache) > CACHE_ENTRIES:
+            cache.popitem(last=False)
+        return result
+
+    def _route(self, doc: Document) -> str | None:
+        """Set the status of documents that will not be translated; return the language of
+        those that will."""
+        lang, target = doc.lang, self.settings.target_lang
+        if lang == target:
+            for segment in doc.segments:
+                for sentence in segment.sentences:
+                    sentence.en = sentence.src
+            doc.text = doc.source_text
+            doc.status = Status.ENGLISH
+            return None
+        if lang in (None, UNDETERMINED):
+            doc.fail(
+                Status.UNTRANSLATED,
+                "the language could not be determined (pass --assume-lang to force one)",
+            )
+            return None
+        if self.package_for(lang) is not None:
+            return lang
+        if lang in SUPPORTED_SOURCE_LANGS:
+            self.missing.add(lang)
+            doc.fail(
+                Status.UNTRANSLATED,
+                f"no {lang}→{target} model installed (run: normalise models pull {lang})",
+            )
+        else:
+            doc.fail(Status.UNSUPPORTED_LANGUAGE, f"no translation to {target} from {lang!r}")
+        return None
+
+    def _translate_group(self, docs: list[Document]) -> None:
+        by_lang: dict[str, list[Document]] = {}
+        for doc in docs:
+            if doc.finished:
+                continue
+            lang = self._route(doc)
+            if lang is not None:
+                by_lang.setdefault(lang, []).append(doc)
+        for lang, group in sorted(by_lang.items()):
+            sentences = [s.src for d in group for seg in d.segments for s in seg.sentences]
+            try:
+                translations = self.translate_sentences(lang, sentences)
+            except (PackageError, RuntimeError, ValueError) as error:
+                for doc in group:
+                    doc.fail(Status.ERROR, f"translation failed: {error}")
+                continue
+            for doc in group:
+                self._fill(doc, translations)
+
+    def _fill(self, doc: Document, translations: dict[str, Translation]) -> None:
+        paragraphs = []
+        for segment in doc.segments:
+            for sentence in segment.sentences:
+                translation = translations[sentence.src]
+                sentence.en = translation.text
+                sentence.score = (
+                    round(translation.score, 4) if translation.score is not None else None
+                )
+            paragraphs.append(" ".join(s.en for s in segment.sentences if s.en))
+        doc.text = "\n\n".join(paragraphs)
+        doc.translator = self.package_for(doc.lang).describe()  # type: ignore[union-attr]
+        doc.status = Status.TRANSLATED
+
+    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
+        for group in _batched(docs, self.settings.docs_per_batch):
+            self._translate_group(group)
+            yield from group

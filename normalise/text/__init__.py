@@ -1,0 +1,1 @@
+"""Text utilities with no knowledge of documents or stages."""

@@ -1,0 +1,108 @@
+"""Decode article bytes whatever their encoding, and say which encoding was used.
+
+The order is deterministic and suits the languages we handle: a BOM wins; then strict UTF-8;
+then UTF-16 without BOM when the NUL pattern shows it; then cp1252, the Windows code page
+that legacy Italian and Spanish text is usually in (a superset of latin-1's printable
+characters); latin-1 last, which decodes any byte string.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class BinaryContent(ValueError):
+    """The bytes are not text in any encoding we accept."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    note: str | None = None  # e.g. how many invalid bytes were replaced
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0) / len(sample[0::2])
+    odd_nuls = sample[1::2].count(0) / len(sample[1::2])
+    if odd_nuls > 0.3 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.3 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _control_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    return controls / len(text)
+
+
+def decode(data: bytes, *, max_control_ratio: float = 0.02) -> Decoded:
+    """Decode ``data``; raise :class:`BinaryContent` when it is not text."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(name), name, max_control_ratio)
+            except UnicodeDecodeError as error:
+                raise BinaryContent(
+                    f"starts with a {name} BOM but does not decode: {error}"
+                ) from None
+    utf16 = _looks_utf16(data)
+    if utf16:
+        try:
+            return _checked(data.decode(utf16), utf16, max_control_ratio)
+        except UnicodeDecodeError:
+            pass
+    try:
+        return _checked(data.decode("utf-8"), "utf-8", max_control_ratio)
+    except UnicodeDecodeError:
+        pass
+    mostly_utf8 = _mostly_utf8(data)
+    if mostly_utf8:
+        return mostly_utf8
+    try:
+        return _checked(data.decode("cp1252"), "cp1252", max_control_ratio)
+    except UnicodeDecodeError:
+        return _checked(data.decode("latin-1"), "latin-1", max_control_ratio)
+
+
+def _mostly_utf8(data: bytes) -> Decoded | None:
+    """UTF-8 with a few corrupt bytes (a damaged file) rather than a legacy code page.
+
+    Valid multi-byte sequences are very unlikely in cp1252 text, so when they outnumber the
+    invalid bytes, the file is UTF-8 and the invalid bytes are replaced (and counted).
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    invalid = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    valid_multibyte = sum(1 for ch in text if ord(ch) > 127 and not "\udc80" <= ch <= "\udcff")
+    if valid_multibyte <= invalid:
+        return None
+    cleaned = data.decode("utf-8", errors="replace")
+    return Decoded(cleaned, "utf-8", f"{invalid} invalid UTF-8 byte(s) replaced with U+FFFD")
+
+
+def _checked(text: str, encoding: str, max_control_ratio: float) -> Decoded:
+    if "\x00" in text or _control_ratio(text) > max_control_ratio:
+        raise BinaryContent(
+            f"contains binary data (NUL or control characters) after decoding as {encoding}"
+        )
+    return Decoded(text, encoding)
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR become LF, so that every later offset means the same thing."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,62 @@
+"""Shared fixtures: an isolated environment, no network, and tiny genuine Argos packages."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from normalise.models.store import ModelStore
+from normalise.testing.argos_builder import build_package
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Any attempt to open an internet socket fails the test loudly."""
+    real_connect = socket.socket.connect
+
+    def guarded(self, address, *args, **kwargs):
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            raise NetworkBlocked(f"test tried to connect to {address!r}")
+        return real_connect(self, address, *args, **kwargs)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    monkeypatch.setattr(
+        socket, "create_connection", lambda *a, **k: (_ for _ in ()).throw(NetworkBlocked(a))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Never read or write the developer's real model stores."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(home / "argos-packages"))
+    monkeypatch.delenv("NORMALISE_MODELS_DIR", raising=False)
+
+
+@pytest.fixture(scope="session")
+def tiny_packages(tmp_path_factory) -> dict[str, Path]:
+    """Freshly built it→en and es→en .argosmodel files."""
+    folder = tmp_path_factory.mktemp("argos-built")
+    return {
+        lang: build_package(folder, lang, seed=index) for index, lang in enumerate(["it", "es"])
+    }
+
+
+@pytest.fixture(scope="session")
+def tiny_store(tmp_path_factory, tiny_packages) -> Path:
+    """A model store with both tiny packages installed through the real install code."""
+    root = tmp_path_factory.mktemp("store")
+    store = ModelStore(root)
+    for archive in tiny_packages.values():
+        store.install(archive)
+    return root

@@ -1,0 +1,132 @@
+"""Argos packages: built for real, read natively, installed safely, translated in batches."""
+
+import json
+import zipfile
+
+import pytest
+
+from normalise.models.catalog import Catalog
+from normalise.models.package import PackageError, load_package
+from normalise.models.store import ModelStore
+from normalise.models.translator import PackageTranslator
+
+
+def test_built_package_has_argos_layout(tiny_packages):
+    names = zipfile.ZipFile(tiny_packages["it"]).namelist()
+    top = "translate-it_en-1_0/"
+    assert {top + "metadata.json", top + "sentencepiece.model", top + "model/model.bin"} <= set(
+        names
+    )
+
+
+def test_store_install_and_catalog(tiny_store):
+    catalog = Catalog(tiny_store)
+    package = catalog.find("it", "en")
+    assert package is not None and package.version == "1.0" and package.origin == "store"
+    assert catalog.find("fr", "en") is None
+
+
+def test_catalog_finds_argospm_packages_and_prefers_higher_version(
+    tmp_path, tiny_packages, monkeypatch
+):
+    from normalise.testing.argos_builder import build_package
+
+    argos_dir = tmp_path / "argos"
+    ModelStore(argos_dir).install(
+        build_package(tmp_path / "b", "it", version="1.1", package_name="translate-it_en-1_1")
+    )
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(argos_dir))
+    store = tmp_path / "store"
+    ModelStore(store).install(tiny_packages["it"])
+    chosen = Catalog(store).find("it", "en")
+    assert (chosen.origin, chosen.version) == ("argospm", "1.1")
+
+
+def _zip(path, entries):
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return path
+
+
+META = json.dumps({"from_code": "it", "to_code": "en", "package_version": "1.0"})
+
+
+@pytest.mark.parametrize(
+    "entries, message",
+    [
+        ({"pkg/metadata.json": META, "../evil": "x"}, "escapes"),
+        ({"pkg/metadata.json": META, "/etc/evil": "x"}, "absolute path"),
+        ({"a/metadata.json": META, "b/metadata.json": META}, "one top-level folder"),
+        ({"pkg/model/model.bin": "x"}, "no pkg/metadata.json"),
+        ({"pkg/metadata.json": "{not json"}, "invalid metadata.json"),
+        ({"pkg/metadata.json": json.dumps({"to_code": "en"})}, "from_code"),
+    ],
+)
+def test_bad_archives_are_refused_and_store_unchanged(tmp_path, tiny_store, entries, message):
+    archive = _zip(tmp_path / "bad.argosmodel", entries)
+    before = sorted(p.relative_to(tiny_store) for p in tiny_store.rglob("*"))
+    with pytest.raises(PackageError, match=message):
+        ModelStore(tiny_store).install(archive)
+    assert sorted(p.relative_to(tiny_store) for p in tiny_store.rglob("*")) == before
+
+
+def test_symlink_entry_refused(tmp_path):
+    archive = tmp_path / "link.argosmodel"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("pkg/metadata.json", META)
+        info = zipfile.ZipInfo("pkg/link")
+        info.external_attr = 0o120777 << 16
+        zf.writestr(info, "/etc/passwd")
+    with pytest.raises(PackageError, match="symbolic link"):
+        ModelStore(tmp_path / "store").install(archive)
+    assert not (tmp_path / "store" / "pkg").exists()
+
+
+def test_truncated_zip_refused(tmp_path, tiny_packages):
+    data = tiny_packages["it"].read_bytes()
+    broken = tmp_path / "broken.argosmodel"
+    broken.write_bytes(data[: len(data) // 2])
+    with pytest.raises(PackageError, match="not a valid zip"):
+        ModelStore(tmp_path / "store").install(broken)
+
+
+def test_installed_twice_needs_replace(tmp_path, tiny_packages):
+    store = ModelStore(tmp_path / "store")
+    store.install(tiny_packages["es"])
+    with pytest.raises(PackageError, match="already installed"):
+        store.install(tiny_packages["es"])
+    assert store.install(tiny_packages["es"], replace=True).name == "translate-es_en-1_0"
+    assert [p.name for p in store.packages()] == ["translate-es_en-1_0"]
+
+
+@pytest.fixture(scope="module")
+def translator(tiny_store):
+    return PackageTranslator(load_package(tiny_store / "translate-it_en-1_0"))
+
+
+SENTENCES = [
+    "Il governo ha approvato la nuova legge sul lavoro.",
+    "Ciao.",
+    "La partita è finita con una vittoria della squadra di casa dopo novanta minuti.",
+    "OpenAI e NVIDIA hanno stretto un accordo.",
+]
+
+
+def test_batch_order_is_restored(translator):
+    batched = translator.translate(SENTENCES)
+    one_by_one = [translator.translate([s])[0] for s in SENTENCES]
+    assert [t.text for t in batched] == [t.text for t in one_by_one]
+    assert all(t.score is not None for t in batched)
+
+
+def test_long_input_is_chunked_not_truncated(tiny_store):
+    package = load_package(tiny_store / "translate-it_en-1_0")
+    small = PackageTranslator(package, max_input_tokens=8)
+    long_sentence = " ".join(SENTENCES)
+    tokens = small.tokenizer.encode([long_sentence])[0]
+    chunks = small._chunks(tokens)
+    assert len(chunks) > 1 and sum(chunks, []) == tokens
+    (result,) = small.translate([long_sentence])
+    per_chunk = [small.translate_tokens(chunk) for chunk in chunks]
+    assert result.text == " ".join(text for text in per_chunk if text)
