@@ -19,10 +19,10 @@ import click
 
 from . import __version__
 from .boilerplate import PatternError, load_rules
+from .executors import InlineExecutor, PipelineFactory
 from .models.catalog import Catalog
 from .models.package import PackageError
 from .models.store import ModelStore
-from .pipeline import Pipeline
 from .report import RunReport
 from .settings import MODELS_DIR_ENV, Settings, default_models_dir
 from .sources import InputFile, walk
@@ -171,21 +171,22 @@ def run(
             files.append(entry)
         else:
             report.skip(entry)
-    pipeline = Pipeline(settings)
+    executor = InlineExecutor()
 
     def documents():
         show = not quiet and sys.stderr.isatty()
         with click.progressbar(
             length=len(files), label="normalising", file=sys.stderr, hidden=not show
         ) as bar:
-            for doc in pipeline.process_files(files):
+            for doc in executor.run(files, PipelineFactory(settings)):
                 report.add(doc)
                 bar.update(1)
                 yield doc
 
     write_jsonl(documents(), out_path)
-    report.missing_models = sorted(pipeline.translate.missing)
-    report.counters = dict(pipeline.translate.counters)
+    translate = executor.pipeline.translate if executor.pipeline else None
+    report.missing_models = sorted(translate.missing) if translate else []
+    report.counters = dict(translate.counters) if translate else {}
     report.finish()
     write_json(report.to_json(), report_path)
     if not quiet:

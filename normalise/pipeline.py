@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from .record import Document
 from .settings import Settings
-from .sources import InputFile
+from .sources import WorkItem
 from .stages.clean import clean
 from .stages.detect import detect
 from .stages.extract import extract
@@ -34,5 +34,6 @@ class Pipeline:
         stream = segment(stream, s)
         return self.translate(stream)
 
-    def process_files(self, files: Iterable[InputFile]) -> Iterator[Document]:
-        return self.process(read(files, self.settings))
+    def process_items(self, items: Iterable[WorkItem]) -> Iterator[Document]:
+        """Run files or records through the whole chain, read included."""
+        return self.process(read(items, self.settings))

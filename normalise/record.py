@@ -97,5 +97,16 @@ class Document:
         del data["raw_text"]
         return {"schema": SCHEMA_VERSION, **data}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Document:
+        """Rebuild a document from its canonical record (the inverse of :meth:`to_json`)."""
+        fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        fields["segments"] = [
+            Segment(**{**seg, "sentences": [Sentence(**s) for s in seg.get("sentences", [])]})
+            for seg in data.get("segments", [])
+        ]
+        fields["removed"] = [Removal(**r) for r in data.get("removed", [])]
+        return cls(**fields)
+
     def dumps(self) -> str:
         return json.dumps(self.to_json(), ensure_ascii=False, sort_keys=False)

@@ -15,6 +15,24 @@ class InputFile:
 
 
 @dataclass(frozen=True)
+class InputRecord:
+    """An article given as data (a JSONL line, a Python API call) rather than as a file."""
+
+    id: str
+    text: str
+    format: str = "text"  # "text" | "html"
+    lang: str | None = None  # a hint, weighed against the text, never trusted blindly
+    metadata: dict | None = None
+
+    @property
+    def relpath(self) -> str:
+        return self.id
+
+
+WorkItem = InputFile | InputRecord
+
+
+@dataclass(frozen=True)
 class Skipped:
     relpath: str
     reason: str

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 
 from ..record import Document, Status
 from ..settings import Settings
-from ..sources import InputFile, document_id
+from ..sources import InputFile, InputRecord, WorkItem, document_id
 from ..text.encoding import BinaryContent, decode, normalise_newlines
 
 HTML_EXTENSIONS = (".html", ".htm")
@@ -46,10 +46,26 @@ def decode_into(doc: Document, data: bytes) -> Document:
     return doc
 
 
-def read(items: Iterable[InputFile], settings: Settings) -> Iterator[Document]:
+def read_record(item: InputRecord) -> Document:
+    doc = Document(id=item.id, source=item.id, format=item.format)
+    doc.metadata.update(item.metadata or {})
+    if item.lang:
+        doc.metadata["lang_hint"] = item.lang
+    doc.sha256 = hashlib.sha256(item.text.encode("utf-8")).hexdigest()
+    doc.encoding = "utf-8"
+    doc.raw_text = normalise_newlines(item.text)
+    if not doc.raw_text.strip():
+        doc.fail(Status.EMPTY, "the record's text is empty" if not item.text else "blank text")
+    return doc
+
+
+def read(items: Iterable[WorkItem], settings: Settings) -> Iterator[Document]:
     for item in items:
         try:
-            yield read_file(item, settings)
+            if isinstance(item, InputRecord):
+                yield read_record(item)
+            else:
+                yield read_file(item, settings)
         except Exception as error:  # e.g. a file name the filesystem cannot encode
             doc = Document(id=document_id(item.relpath), source=item.relpath)
             yield doc.fail(Status.ERROR, f"read failed: {type(error).__name__}: {error}")

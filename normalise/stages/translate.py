@@ -14,7 +14,7 @@ from itertools import islice
 from ..models.catalog import Catalog
 from ..models.package import ArgosPackage, PackageError
 from ..models.translator import PackageTranslator, Translation
-from ..record import Document, Status
+from ..record import Document, Segment, Status
 from ..settings import Settings
 from .detect import UNDETERMINED
 
@@ -84,25 +84,20 @@ class Translate:
             cache.popitem(last=False)
         return result
 
-    def _route(self, doc: Document) -> str | None:
-        """Set the status of documents that will not be translated; return the language of
-        those that will."""
+    def _route(self, doc: Document) -> bool:
+        """Decide at document level; set the status of documents that will not be
+        translated and return False for them."""
         lang, target = doc.lang, self.settings.target_lang
         if lang == target:
-            for segment in doc.segments:
-                for sentence in segment.sentences:
-                    sentence.en = sentence.src
-            doc.text = doc.source_text
-            doc.status = Status.ENGLISH
-            return None
+            return True  # English, but segments may carry a foreign language of their own
         if lang in (None, UNDETERMINED):
             doc.fail(
                 Status.UNTRANSLATED,
                 "the language could not be determined (pass --assume-lang to force one)",
             )
-            return None
+            return False
         if self.package_for(lang) is not None:
-            return lang
+            return True
         if lang in SUPPORTED_SOURCE_LANGS:
             self.missing.add(lang)
             doc.fail(
@@ -111,40 +106,81 @@ class Translate:
             )
         else:
             doc.fail(Status.UNSUPPORTED_LANGUAGE, f"no translation to {target} from {lang!r}")
-        return None
+        return False
+
+    def _segment_lang(self, doc: Document, segment: Segment) -> str | None:
+        """The language a segment is translated from, or None if it stays as it is."""
+        lang = segment.lang or doc.lang
+        if lang == self.settings.target_lang or lang in (None, UNDETERMINED):
+            return None
+        if self.package_for(lang) is None:
+            if lang in SUPPORTED_SOURCE_LANGS:
+                self.missing.add(lang)
+            return None
+        return lang
 
     def _translate_group(self, docs: list[Document]) -> None:
-        by_lang: dict[str, list[Document]] = {}
-        for doc in docs:
-            if doc.finished:
-                continue
-            lang = self._route(doc)
-            if lang is not None:
-                by_lang.setdefault(lang, []).append(doc)
-        for lang, group in sorted(by_lang.items()):
-            sentences = [s.src for d in group for seg in d.segments for s in seg.sentences]
+        routed = [doc for doc in docs if not doc.finished and self._route(doc)]
+        wanted: dict[str, list[str]] = {}
+        for doc in routed:
+            for segment in doc.segments:
+                lang = self._segment_lang(doc, segment)
+                if lang is not None:
+                    wanted.setdefault(lang, []).extend(s.src for s in segment.sentences)
+        translations: dict[str, dict[str, Translation]] = {}
+        failed: dict[str, str] = {}
+        for lang, sentences in sorted(wanted.items()):
             try:
-                translations = self.translate_sentences(lang, sentences)
+                translations[lang] = self.translate_sentences(lang, sentences)
             except (PackageError, RuntimeError, ValueError) as error:
-                for doc in group:
-                    doc.fail(Status.ERROR, f"translation failed: {error}")
-                continue
-            for doc in group:
-                self._fill(doc, translations)
+                failed[lang] = f"translation failed: {error}"
+        for doc in routed:
+            self._fill(doc, translations, failed)
 
-    def _fill(self, doc: Document, translations: dict[str, Translation]) -> None:
-        paragraphs = []
+    def _fill(
+        self,
+        doc: Document,
+        translations: dict[str, dict[str, Translation]],
+        failed: dict[str, str],
+    ) -> None:
+        paragraphs, used = [], []
         for segment in doc.segments:
+            lang = self._segment_lang(doc, segment)
+            if lang in failed:
+                doc.fail(Status.ERROR, failed[lang])
+                return
             for sentence in segment.sentences:
-                translation = translations[sentence.src]
+                if lang is None:
+                    sentence.en = sentence.src if (segment.lang or doc.lang) == doc.lang else None
+                    if sentence.en is None:
+                        sentence.flags.append("untranslated")
+                    continue
+                translation = translations[lang][sentence.src]
                 sentence.en = translation.text
-                sentence.score = (
-                    round(translation.score, 4) if translation.score is not None else None
-                )
-            paragraphs.append(" ".join(s.en for s in segment.sentences if s.en))
-        doc.text = "\n\n".join(paragraphs)
-        doc.translator = self.package_for(doc.lang).describe()  # type: ignore[union-attr]
-        doc.status = Status.TRANSLATED
+                if translation.score is not None:
+                    sentence.score = round(translation.score, 4)
+            if lang is not None:
+                used.append(lang)
+                paragraphs.append(" ".join(s.en for s in segment.sentences if s.en))
+            elif all(s.en is not None for s in segment.sentences):
+                paragraphs.append(segment.text)  # English already: exactly as cleaned
+        doc.text = "\n\n".join(p for p in paragraphs if p)
+        if used:
+            doc.status = Status.TRANSLATED
+            packages = {self.package_for(lang).name: self.package_for(lang) for lang in used}
+            first = next(iter(packages.values()))
+            doc.translator = (
+                first.describe()
+                if len(packages) == 1
+                else {
+                    "name": ", ".join(sorted(packages)),
+                    "version": ", ".join(p.version for _, p in sorted(packages.items())),
+                }
+            )
+        elif doc.lang == self.settings.target_lang:
+            doc.status = Status.ENGLISH
+        else:  # every segment is in a language we could not translate
+            doc.fail(Status.UNTRANSLATED, "no segment could be translated")
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
         for group in _batched(docs, self.settings.docs_per_batch):
