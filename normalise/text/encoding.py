@@ -122,8 +122,13 @@ def _checked(text: str, encoding: str, max_control_ratio: float) -> Decoded:
         )
     nuls = text.count("\x00")
     cleaned = "".join(ch for ch in text if not _is_stray_control(ch))
-    what = f"{nuls} NUL and {strays - nuls} other" if nuls else f"{strays}"
-    return Decoded(cleaned, encoding, f"{what} control character(s) removed")
+    others = strays - nuls
+    what = " and ".join(
+        part
+        for part in (f"{nuls} NUL" if nuls else "", f"{others} control" if others else "")
+        if part
+    )
+    return Decoded(cleaned, encoding, f"{what} character(s) removed")
 
 
 def normalise_newlines(text: str) -> str:
