@@ -206,3 +206,22 @@ def test_duplicates_are_flagged_and_kept(hostile_run):
     copy = hostile_run.by_source["dup/b-copy.txt"]
     assert copy["text"] == hostile_run.by_source["dup/a-original.txt"]["text"]  # kept whole
     assert [d["source"] for d in hostile_run.report["duplicates"]] == sorted(expected)
+
+
+def test_the_translator_chunks_the_long_line_into_many_inputs(tiny_store):
+    """The 50,000-character line is one sentence for alignment, and many model inputs: every
+    token goes to the model (none truncated), in order."""
+    from normalise.models.package import load_package
+    from normalise.models.translator import PackageTranslator
+
+    translator = PackageTranslator(load_package(tiny_store / "translate-it_en-1_0"))
+    line = long_line()
+    tokens = translator.tokenizer.encode([line])[0]
+    chunks = translator._chunks(tokens)
+    assert len(chunks) > 10
+    assert all(len(chunk) <= translator.max_input_tokens for chunk in chunks)
+    assert sum(chunks, []) == tokens
+    (translation,) = translator.translate([line])
+    per_chunk = [translator.translate_tokens(chunk) for chunk in chunks]
+    assert translation.text == " ".join(text for text in per_chunk if text)
+    assert translation.text
