@@ -10,8 +10,8 @@ extraction and boilerplate removal) with every run of whitespace made one space.
 with no text (empty, too large, unreadable) are never duplicates.
 
 Memory is bounded: one 16-byte digest and the first document's id per distinct text, at most
-``max_entries`` of them (by default 1,000,000; see bench/duplicates_memory.py for the
-measured bytes per entry). When the table is full, the older half is forgotten, so a copy
+``max_entries`` of them (by default 500,000, about 90 MiB with 36-character ids; see
+bench/duplicates_memory.py). When the table is full, the older half is forgotten, so a copy
 that follows its original by more than that many distinct documents is not flagged.
 """
 
@@ -23,7 +23,7 @@ from itertools import islice
 
 from .record import Document
 
-DEFAULT_MAX_ENTRIES = 1_000_000
+DEFAULT_MAX_ENTRIES = 500_000
 DUPLICATE_OF = "duplicate_of"
 
 
