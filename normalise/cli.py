@@ -19,6 +19,7 @@ import click
 
 from . import __version__
 from .boilerplate import PatternError, load_rules
+from .duplicates import DuplicateFlagger
 from .executors import InlineExecutor, PipelineFactory
 from .models.catalog import Catalog
 from .models.package import PackageError
@@ -84,6 +85,11 @@ def _output_path(output: str) -> Path:
 
 
 def _check_writable(path: Path) -> None:
+    blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise ConfigError(f"cannot write the output {path}: {blocker} is a file, not a folder")
+    if path.is_dir():
+        raise ConfigError(f"cannot write the output {path}: it is a folder")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         probe = path.parent / f".{path.name}.probe"
@@ -178,17 +184,27 @@ def run(
         with click.progressbar(
             length=len(files), label="normalising", file=sys.stderr, hidden=not show
         ) as bar:
-            for doc in executor.run(files, PipelineFactory(settings)):
+            for doc in DuplicateFlagger()(executor.run(files, PipelineFactory(settings))):
                 report.add(doc)
                 bar.update(1)
                 yield doc
 
-    write_jsonl(documents(), out_path)
+    try:
+        write_jsonl(documents(), out_path)
+    except OSError as error:  # disk full, output folder removed mid-run: not the input's fault
+        raise ConfigError(
+            f"cannot write the output {out_path}: {error.strerror or error}"
+        ) from None
     translate = executor.pipeline.translate if executor.pipeline else None
     report.missing_models = sorted(translate.missing) if translate else []
     report.counters = dict(translate.counters) if translate else {}
     report.finish()
-    write_json(report.to_json(), report_path)
+    try:
+        write_json(report.to_json(), report_path)
+    except OSError as error:
+        raise ConfigError(
+            f"cannot write the report {report_path}: {error.strerror or error}"
+        ) from None
     if not quiet:
         click.echo(report.summary(), err=True)
         click.echo(f"wrote {out_path} and {report_path}", err=True)
@@ -310,9 +326,14 @@ def models_remove(names: tuple[str, ...], models_dir: Path | None) -> None:
 
 
 def main() -> None:
-    """Entry point: no traceback reaches the user unless -vv is given."""
+    """Entry point: every failure is one line on stderr and a documented exit code; the
+    traceback of an internal error is shown only with -vv."""
     try:
         code = cli.main(standalone_mode=False)
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx else "normalise"
+        click.echo(f"Error: {error.format_message()} (see '{command} --help')", err=True)
+        sys.exit(EXIT_USAGE)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)

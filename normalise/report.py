@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .duplicates import DUPLICATE_OF
 from .record import Document, Status
 from .sources import Skipped
 
@@ -20,6 +21,7 @@ class RunReport:
     removed_by_reason: Counter[str] = field(default_factory=Counter)
     skipped: list[dict[str, str]] = field(default_factory=list)
     problems: list[dict[str, str]] = field(default_factory=list)
+    duplicates: list[dict[str, str]] = field(default_factory=list)
     missing_models: list[str] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -30,6 +32,10 @@ class RunReport:
         self.by_lang[doc.lang or "none"] += 1
         for removal in doc.removed:
             self.removed_by_reason[removal.reason] += 1
+        if DUPLICATE_OF in doc.metadata:
+            self.duplicates.append(
+                {"source": doc.source, "id": doc.id, DUPLICATE_OF: doc.metadata[DUPLICATE_OF]}
+            )
         if doc.status not in Status.OK:
             self.problems.append(
                 {"source": doc.source, "status": str(doc.status), "reason": doc.reason or ""}
@@ -54,6 +60,7 @@ class RunReport:
             "removed_by_reason": dict(sorted(self.removed_by_reason.items())),
             "skipped": self.skipped,
             "problems": self.problems,
+            "duplicates": self.duplicates,
             "missing_models": self.missing_models,
             "counters": self.counters,
             "seconds": self.seconds,
@@ -67,6 +74,10 @@ class RunReport:
         if self.removed_by_reason:
             removed = ", ".join(f"{n} {r}" for r, n in sorted(self.removed_by_reason.items()))
             lines.append(f"removed: {removed}")
+        if self.duplicates:
+            lines.append(
+                f"{len(self.duplicates)} duplicate(s) flagged (metadata.duplicate_of; kept)"
+            )
         if self.skipped:
             lines.append(f"{len(self.skipped)} file(s) skipped:")
             lines += [f"  {s['source']}: {s['reason']}" for s in self.skipped[:20]]

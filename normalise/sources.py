@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,31 +53,82 @@ def document_id(relpath: str) -> str:
     )
 
 
+def display_path(relpath: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (kept by the OS as surrogate
+    escapes) are shown as ``\\xNN``, so that the name can be written to JSON and printed."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in relpath):
+        return relpath
+    return relpath.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _not_regular(mode: int) -> str | None:
+    """Why a file of this mode cannot be read as an article (a pipe would block forever)."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "not a regular file")
+    return f"not a regular file: {kind}"
+
+
+def _check_file(path: Path, rel: str, extensions: tuple[str, ...]) -> InputFile | Skipped:
+    try:
+        mode = path.stat().st_mode  # follows symlinks: a symlinked file is read
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return Skipped(rel, "symlink loop")
+        if path.is_symlink():
+            return Skipped(rel, f"broken symlink (target {os.readlink(path)!r} does not exist)")
+        return Skipped(rel, f"cannot stat file: {error.strerror or error}")
+    why = _not_regular(mode)
+    if why:
+        return Skipped(rel, why)
+    if path.suffix.lower() not in extensions:
+        return Skipped(rel, f"unsupported file type {path.suffix or '(none)'}")
+    return InputFile(path, rel)
+
+
 def walk(root: Path, extensions: tuple[str, ...]) -> Iterator[InputFile | Skipped]:
     """Yield every file under ``root`` (or ``root`` itself) in sorted relative-path order.
 
-    Files with other extensions, broken symlinks and symlinked directories are yielded as
-    :class:`Skipped` with a reason, never dropped silently.
+    Nothing is dropped silently: files with other extensions, broken or looping symlinks,
+    symlinked directories, pipes and devices, and folders that cannot be listed are yielded
+    as :class:`Skipped` with a reason.
     """
     root = Path(root)
-    if root.is_file():
-        yield InputFile(root, root.name)
+    if not root.is_dir():
+        entry = _check_file(root, display_path(root.name), extensions)
+        if isinstance(entry, Skipped) and entry.reason.startswith("unsupported file type"):
+            entry = InputFile(root, entry.relpath)  # a file named explicitly is read anyway
+        yield entry
         return
     entries: list[InputFile | Skipped] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+
+    def unlisted(error: OSError) -> None:
+        where = Path(error.filename or root)
+        try:
+            rel = display_path(where.relative_to(root).as_posix()) or "."
+        except ValueError:
+            rel = display_path(str(where))
+        entries.append(Skipped(rel, f"cannot list folder: {error.strerror or error}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unlisted):
         base = Path(dirpath)
         for name in list(dirnames):
             if (base / name).is_symlink():
-                rel = (base / name).relative_to(root).as_posix()
+                rel = display_path((base / name).relative_to(root).as_posix())
                 entries.append(Skipped(rel, "symlinked directory not followed"))
         for name in filenames:
             path = base / name
-            rel = path.relative_to(root).as_posix()
-            if path.is_symlink() and not path.exists():
-                entries.append(Skipped(rel, "broken or looping symlink"))
-            elif path.suffix.lower() not in extensions:
-                entries.append(Skipped(rel, f"unsupported file type {path.suffix or '(none)'}"))
-            else:
-                entries.append(InputFile(path, rel))
+            entries.append(
+                _check_file(path, display_path(path.relative_to(root).as_posix()), extensions)
+            )
     entries.sort(key=lambda entry: entry.relpath)
     yield from entries

@@ -13,6 +13,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
@@ -69,8 +70,10 @@ def inspect_archive(archive: Path, max_bytes: int = MAX_PACKAGE_BYTES) -> tuple[
             if bad is not None:
                 raise PackageError(f"{archive}: corrupt member {bad!r} (CRC mismatch)")
             return top, metadata
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError) as error:  # corrupt compressed data too
         raise PackageError(f"{archive}: not a valid zip archive ({error})") from None
+    except NotImplementedError as error:  # e.g. an encrypted or exotic compression method
+        raise PackageError(f"{archive}: unsupported zip archive ({error})") from None
     except OSError as error:
         raise PackageError(f"{archive}: cannot read: {error}") from None
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from ..record import Document, Status
 from ..settings import Settings
@@ -13,18 +16,56 @@ from ..text.encoding import BinaryContent, decode, normalise_newlines
 HTML_EXTENSIONS = (".html", ".htm")
 
 
+class TooLarge(Exception):
+    """The input is over the size limit; ``size`` is what we know of its size."""
+
+    def __init__(self, size: int):
+        super().__init__(size)
+        self.size = size
+
+
+class NotRegularFile(OSError):
+    """A pipe, socket or device: reading it could block forever or never end."""
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """Read at most ``limit`` bytes of a regular file.
+
+    Opened non-blocking and checked on the open descriptor, so a named pipe or a device that
+    slipped in (or replaced the file after the folder was walked) cannot hang the run; and a
+    file that grows while it is read still never costs more than ``limit`` bytes of memory.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFile(f"not a regular file (mode {stat.filemode(info.st_mode)})")
+        if info.st_size > limit:
+            raise TooLarge(info.st_size)
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            data = handle.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise TooLarge(max(len(data), info.st_size))
+    return data
+
+
+def _too_large_reason(size: int, limit: int, unit: str = "bytes") -> str:
+    at_least = "at least " if size == limit + 1 else ""
+    return (
+        f"{at_least}{size} {unit} is over the limit of {limit} bytes "
+        "(raise it with --max-file-size)"
+    )
+
+
 def read_file(item: InputFile, settings: Settings) -> Document:
     doc = Document(id=document_id(item.relpath), source=item.relpath)
     doc.format = "html" if item.path.suffix.lower() in HTML_EXTENSIONS else "text"
     try:
-        size = item.path.stat().st_size
-        if size > settings.max_file_bytes:
-            return doc.fail(
-                Status.TOO_LARGE,
-                f"{size} bytes is over the limit of {settings.max_file_bytes} bytes "
-                "(raise it with --max-file-size)",
-            )
-        data = item.path.read_bytes()
+        data = read_bounded(item.path, settings.max_file_bytes)
+    except TooLarge as error:
+        return doc.fail(Status.TOO_LARGE, _too_large_reason(error.size, settings.max_file_bytes))
     except OSError as error:
         return doc.fail(Status.ERROR, f"cannot read file: {error.strerror or error}")
     return decode_into(doc, data)
@@ -46,14 +87,33 @@ def decode_into(doc: Document, data: bytes) -> Document:
     return doc
 
 
-def read_record(item: InputRecord) -> Document:
-    doc = Document(id=item.id, source=item.id, format=item.format)
+def _valid_text(text: str) -> tuple[str, int]:
+    """Lone surrogates (possible in JSON input: "\\ud800") cannot be written as UTF-8;
+    they become U+FFFD, counted."""
+    if text.isascii():
+        return text, 0
+    bad = sum(1 for ch in text if "\ud800" <= ch <= "\udfff")
+    if not bad:
+        return text, 0
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text), bad
+
+
+def read_record(item: InputRecord, settings: Settings | None = None) -> Document:
+    limit = (settings or Settings()).max_file_bytes
+    name = _valid_text(item.id)[0]
+    doc = Document(id=name, source=name, format=item.format)
     doc.metadata.update(item.metadata or {})
     if item.lang:
         doc.metadata["lang_hint"] = item.lang
-    doc.sha256 = hashlib.sha256(item.text.encode("utf-8")).hexdigest()
+    text, bad = _valid_text(item.text)
+    if bad:
+        doc.metadata["encoding_note"] = f"{bad} lone surrogate(s) replaced with U+FFFD"
+    data = text.encode("utf-8")
+    doc.sha256 = hashlib.sha256(data).hexdigest()
     doc.encoding = "utf-8"
-    doc.raw_text = normalise_newlines(item.text)
+    if len(data) > limit:
+        return doc.fail(Status.TOO_LARGE, _too_large_reason(len(data), limit, "bytes of text"))
+    doc.raw_text = normalise_newlines(text)
     if not doc.raw_text.strip():
         doc.fail(Status.EMPTY, "the record's text is empty" if not item.text else "blank text")
     return doc
@@ -63,9 +123,10 @@ def read(items: Iterable[WorkItem], settings: Settings) -> Iterator[Document]:
     for item in items:
         try:
             if isinstance(item, InputRecord):
-                yield read_record(item)
+                yield read_record(item, settings)
             else:
                 yield read_file(item, settings)
         except Exception as error:  # e.g. a file name the filesystem cannot encode
-            doc = Document(id=document_id(item.relpath), source=item.relpath)
+            name = _valid_text(item.relpath)[0]
+            doc = Document(id=document_id(name), source=name)
             yield doc.fail(Status.ERROR, f"read failed: {type(error).__name__}: {error}")

@@ -44,13 +44,6 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
-def _control_ratio(text: str) -> float:
-    if not text:
-        return 0.0
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f\v")
-    return controls / len(text)
-
-
 def decode(data: bytes, *, max_control_ratio: float = 0.02) -> Decoded:
     """Decode ``data``; raise :class:`BinaryContent` when it is not text."""
     for bom, name in _BOMS:
@@ -58,9 +51,7 @@ def decode(data: bytes, *, max_control_ratio: float = 0.02) -> Decoded:
             try:
                 return _checked(data.decode(name), name, max_control_ratio)
             except UnicodeDecodeError as error:
-                raise BinaryContent(
-                    f"starts with a {name} BOM but does not decode: {error}"
-                ) from None
+                return _damaged(data, name, error, max_control_ratio)
     utf16 = _looks_utf16(data)
     if utf16:
         try:
@@ -71,7 +62,7 @@ def decode(data: bytes, *, max_control_ratio: float = 0.02) -> Decoded:
         return _checked(data.decode("utf-8"), "utf-8", max_control_ratio)
     except UnicodeDecodeError:
         pass
-    mostly_utf8 = _mostly_utf8(data)
+    mostly_utf8 = _mostly_utf8(data, max_control_ratio)
     if mostly_utf8:
         return mostly_utf8
     try:
@@ -80,7 +71,7 @@ def decode(data: bytes, *, max_control_ratio: float = 0.02) -> Decoded:
         return _checked(data.decode("latin-1"), "latin-1", max_control_ratio)
 
 
-def _mostly_utf8(data: bytes) -> Decoded | None:
+def _mostly_utf8(data: bytes, max_control_ratio: float) -> Decoded | None:
     """UTF-8 with a few corrupt bytes (a damaged file) rather than a legacy code page.
 
     Valid multi-byte sequences are very unlikely in cp1252 text, so when they outnumber the
@@ -91,16 +82,53 @@ def _mostly_utf8(data: bytes) -> Decoded | None:
     valid_multibyte = sum(1 for ch in text if ord(ch) > 127 and not "\udc80" <= ch <= "\udcff")
     if valid_multibyte <= invalid:
         return None
-    cleaned = data.decode("utf-8", errors="replace")
-    return Decoded(cleaned, "utf-8", f"{invalid} invalid UTF-8 byte(s) replaced with U+FFFD")
+    decoded = _checked(data.decode("utf-8", errors="replace"), "utf-8", max_control_ratio)
+    note = f"{invalid} invalid UTF-8 byte(s) replaced with U+FFFD"
+    return Decoded(decoded.text, "utf-8", "; ".join(filter(None, [note, decoded.note])))
+
+
+def _damaged(
+    data: bytes, encoding: str, error: UnicodeDecodeError, max_control_ratio: float
+) -> Decoded:
+    """A file with a BOM that does not fully decode (e.g. UTF-16 cut at an odd byte): keep
+    the text when the damage is small, replacing and counting the bad bytes."""
+    text = data.decode(encoding, errors="replace")
+    replaced = text.count("\ufffd")
+    if replaced > max(1, len(text) * max_control_ratio):
+        raise BinaryContent(f"starts with a {encoding} BOM but does not decode: {error}")
+    decoded = _checked(text, encoding, max_control_ratio)
+    note = f"{replaced} undecodable {encoding} sequence(s) replaced with U+FFFD"
+    return Decoded(decoded.text, encoding, "; ".join(filter(None, [note, decoded.note])))
+
+
+def _is_stray_control(ch: str) -> bool:
+    return ord(ch) < 32 and ch not in "\n\r\t\f\v"
 
 
 def _checked(text: str, encoding: str, max_control_ratio: float) -> Decoded:
-    if "\x00" in text or _control_ratio(text) > max_control_ratio:
+    """Refuse binary data; remove a few stray NULs and control characters from real text.
+
+    A text file with a handful of NUL bytes (a bad copy, a crashed writer) is still an
+    article: the stray characters are removed and counted in the note. Many of them mean the
+    bytes are not text at all.
+    """
+    strays = sum(1 for ch in text if _is_stray_control(ch))
+    if not strays:
+        return Decoded(text, encoding)
+    if strays > len(text) * max_control_ratio:
         raise BinaryContent(
-            f"contains binary data (NUL or control characters) after decoding as {encoding}"
+            f"contains binary data ({strays} NUL or control characters in {len(text)}) "
+            f"after decoding as {encoding}"
         )
-    return Decoded(text, encoding)
+    nuls = text.count("\x00")
+    cleaned = "".join(ch for ch in text if not _is_stray_control(ch))
+    others = strays - nuls
+    what = " and ".join(
+        part
+        for part in (f"{nuls} NUL" if nuls else "", f"{others} control" if others else "")
+        if part
+    )
+    return Decoded(cleaned, encoding, f"{what} character(s) removed")
 
 
 def normalise_newlines(text: str) -> str:
