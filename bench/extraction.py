@@ -148,7 +148,7 @@ def main() -> None:
     print(f"plain-text cleaner F1 {cleaner_f1:.3f} (target >= 0.85; raw {raw_f1:.3f})")
     print(f"HTML path minus trafilatura alone: {html_f1 - traf_f1:+.3f} (target >= 0)")
     kept, removed, details = seed_check(rules)
-    print(f"seeds: {kept} boilerplate lines kept, {removed} content sentences removed (target 0, 0)")
+    print(f"seeds: {kept} boilerplate lines kept, {removed} content sentences removed (target 0/0)")
     for line in details:
         print(f"  {line}")
     if args.worst:
