@@ -69,15 +69,17 @@ def decide(
         if rule:
             removed[index] = Verdict.of(rule)
 
-    def edge_verdict(index: int) -> Verdict | None:
-        rule = first_match(rules, blocks[index].text)
+    def judge(block: Block) -> Verdict | None:
+        rule = first_match(rules, block.text)
         if rule:
             return Verdict.of(rule)
-        if repeated and blocks[index].text in repeated:
+        if repeated and block.text in repeated:
             return REPEATED
         return None
 
-    matched = {index for index in range(len(blocks)) if edge_verdict(index)}
+    verdicts = [judge(block) for block in blocks]
+    edge_verdict = verdicts.__getitem__
+    matched = {index for index, verdict in enumerate(verdicts) if verdict}
     run = main_run(blocks, excluded=set(removed) | matched) if find_article else None
     start, end = run or (0, len(blocks))
     for index in [*range(start), *range(end, len(blocks))]:
