@@ -20,8 +20,9 @@ from dataclasses import dataclass
 
 from .text.reflow import HEADING, Block
 
-# Prose: at least this many words, and a sentence end.
+# Prose: at least this many words and a sentence end, or a short sentence that ends the block.
 PROSE_MIN_WORDS = 8
+SENTENCE_MIN_WORDS = 4
 # Every non-prose block costs at least this much: a run of one-word menu lines adds up.
 MIN_PENALTY = 3
 TITLE_BLOCKS = 2
@@ -40,6 +41,7 @@ class BlockFeatures:
     lines: int
     sentences: int
     link_like: bool
+    ends_sentence: bool
 
     @property
     def words_per_line(self) -> float:
@@ -48,7 +50,9 @@ class BlockFeatures:
     @property
     def is_prose(self) -> bool:
         """A block of running text: long enough, punctuated, not a joined list of links."""
-        if self.link_like or self.words < PROSE_MIN_WORDS or self.sentences == 0:
+        if self.link_like or self.sentences == 0:
+            return False
+        if self.words < (SENTENCE_MIN_WORDS if self.ends_sentence else PROSE_MIN_WORDS):
             return False
         return self.lines < 3 or self.words_per_line >= MENU_WORDS_PER_LINE
 
@@ -60,6 +64,7 @@ def features(block: Block) -> BlockFeatures:
         lines=len(block.lines),
         sentences=len(_SENTENCE_END.findall(text)),
         link_like=bool(_LINK_LIKE.search(text)),
+        ends_sentence=bool(_SENTENCE_END.search(text[-4:])),
     )
 
 
@@ -70,10 +75,20 @@ def block_score(feature: BlockFeatures) -> int:
     return -max(MIN_PENALTY, feature.words)
 
 
-def main_run(blocks: list[Block], excluded: set[int] = frozenset()) -> tuple[int, int] | None:
+def _stands_alone(blocks: list[Block], index: int) -> bool:
+    """Is the block set off by a blank line before it (a title), not one line of a menu?"""
+    return index == 0 or blocks[index].first_line > blocks[index - 1].last_line + 1
+
+
+def main_run(
+    blocks: list[Block], excluded: set[int] = frozenset(), neutral: set[int] = frozenset()
+) -> tuple[int, int] | None:
     """The [start, end) range of blocks holding the article, or None if there is no prose.
 
-    ``excluded`` blocks (already judged boilerplate by a rule) count as chrome.
+    ``excluded`` blocks (removed by an "anywhere" rule) count as chrome. ``neutral`` blocks
+    (matched by an edge rule, which the caller peels off the ends) count for nothing if they
+    are prose, so that a sentence about cookies neither splits an article nor makes one; a
+    short matched block ("Most popular", "By Jane Smith") is chrome as usual.
     """
     best, best_range = 0, None
     total, start = 0, 0
@@ -81,6 +96,8 @@ def main_run(blocks: list[Block], excluded: set[int] = frozenset()) -> tuple[int
         score = block_score(features(block))
         if index in excluded:
             score = -max(MIN_PENALTY, abs(score))
+        elif index in neutral:
+            score = 0 if score > 0 else score
         if total <= 0:
             total, start = 0, index
         total += score
@@ -95,6 +112,7 @@ def main_run(blocks: list[Block], excluded: set[int] = frozenset()) -> tuple[int
         and titles < TITLE_BLOCKS
         and start - 1 not in excluded
         and blocks[start - 1].kind == HEADING
+        and _stands_alone(blocks, start - 1)
     ):
         start -= 1
         titles += 1

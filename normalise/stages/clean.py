@@ -80,7 +80,7 @@ def decide(
     verdicts = [judge(block) for block in blocks]
     edge_verdict = verdicts.__getitem__
     matched = {index for index, verdict in enumerate(verdicts) if verdict}
-    run = main_run(blocks, excluded=set(removed) | matched) if find_article else None
+    run = main_run(blocks, set(removed), matched) if find_article else None
     start, end = run or (0, len(blocks))
     for index in [*range(start), *range(end, len(blocks))]:
         if index not in removed:
