@@ -81,12 +81,12 @@ def _ends_open(line: str) -> bool:
 
 
 def _is_menu_line(line: str) -> bool:
-    """A short capitalised line that stands alone: a menu entry, a link, a label."""
+    """A short line that stands alone: a menu entry, a link, a label. (A short line inside a
+    sentence ends in a function word, or the next line goes on in lower case.)"""
     words = line.split()
     if not words or len(words) > MENU_LINE_MAX_WORDS or _FINISHED.search(line):
         return False
-    first = line.lstrip("\"'“‘«¿¡([")[:1]
-    return (first.isupper() or first.isdigit()) and not _ends_open(line)
+    return not _ends_open(line)
 
 
 def wrap_width(lines: list[str]) -> int | None:
