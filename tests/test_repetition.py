@@ -136,3 +136,33 @@ def test_pipeline_factory_hands_the_result_to_each_pipeline():
     docs = list(InlineExecutor().run(items, factory))
     assert all(FOOTER not in doc.source_text for doc in docs)
     assert sum(r.reason == "repeated_line" for d in docs for r in d.removed) == 6
+
+
+def test_cli_pre_pass_removes_a_syndication_footer(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from normalise.cli import cli
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    footer = "This story was produced by Example Wire and is republished with permission."
+    topics = ["harbour", "railway", "school", "hospital"]
+    for i, topic in enumerate(topics):
+        (folder / f"{i}.txt").write_text(
+            f"The council debated the future of the {topic} on Tuesday, in a long meeting.\n\n"
+            f"The mayor promised a decision on the {topic} by the end of the month.\n\n{footer}\n"
+        )
+    out = tmp_path / "out.jsonl"
+    args = ["run", str(folder), "-o", str(out), "--models-dir", str(tmp_path / "none")]
+    result = CliRunner().invoke(cli, [*args, "--repeat-threshold", "3"])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert all("Example Wire" not in r["text"] for r in records)
+    assert all(r["removed"][-1]["reason"] == "repeated_line" for r in records)
+    default = CliRunner().invoke(cli, args)  # default threshold: 5 documents
+    assert default.exit_code == 0, default.output
+    assert all("Example Wire" in json.loads(line)["text"] for line in out.read_text().splitlines())
+    bad = CliRunner().invoke(cli, [*args, "--repeat-threshold", "lots"])
+    assert bad.exit_code == 2 and "--repeat-threshold" in bad.output
