@@ -59,6 +59,12 @@ def page_scores(predicted: str, gold: str) -> tuple[float | None, float | None]:
     return precision, recall
 
 
+def page_f1(predicted: str, gold: str) -> float:
+    precision, recall = page_scores(predicted, gold)
+    p, r = precision or 0.0, recall or 0.0
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
 def evaluate(predictions: dict[str, str], gold: dict[str, str]) -> tuple[float, float, float]:
     precisions, recalls = [], []
     for page, gold_text in gold.items():
@@ -146,7 +152,12 @@ def main() -> None:
     raw_f1 = results["raw page-text.json"][1]
     html_f1, traf_f1 = results["our HTML path"][1], results["trafilatura alone (HTML)"][1]
     print(f"plain-text cleaner F1 {cleaner_f1:.3f} (target >= 0.85; raw {raw_f1:.3f})")
-    print(f"HTML path minus trafilatura alone: {html_f1 - traf_f1:+.3f} (target >= 0)")
+    print(f"HTML path minus trafilatura alone: {html_f1 - traf_f1:+.4f} F1 (target >= 0)")
+    ours, theirs = results["our HTML path"][0], results["trafilatura alone (HTML)"][0]
+    worse = [
+        page for page in gold if page_f1(ours[page], gold[page]) < page_f1(theirs[page], gold[page])
+    ]
+    print(f"pages where the HTML path scores below trafilatura alone: {len(worse)}")
     kept, removed, details = seed_check(rules)
     print(f"seeds: {kept} boilerplate lines kept, {removed} content sentences removed (target 0/0)")
     for line in details:
@@ -156,7 +167,7 @@ def main() -> None:
         scored = []
         for page in gold:
             p, r = page_scores(predictions[page], gold[page])
-            scored.append((2 * (p or 0) * (r or 0) / ((p or 0) + (r or 0) or 1), p, r, page))
+            scored.append((page_f1(predictions[page], gold[page]), p, r, page))
         for f1, p, r, page in sorted(scored)[: args.worst]:
             print(f"  worst: {page[:12]} F1 {f1:.3f} P {p or 0:.3f} R {r or 0:.3f}")
 
