@@ -22,7 +22,7 @@ from .text.reflow import HEADING, Block
 
 # Prose: at least this many words and a sentence end, or a short sentence that ends the block.
 PROSE_MIN_WORDS = 8
-SENTENCE_MIN_WORDS = 4
+SENTENCE_MIN_WORDS = 3
 # Every non-prose block costs at least this much: a run of one-word menu lines adds up.
 MIN_PENALTY = 3
 TITLE_BLOCKS = 2
