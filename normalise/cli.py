@@ -24,6 +24,7 @@ from .executors import InlineExecutor, PipelineFactory
 from .models.catalog import Catalog
 from .models.package import PackageError
 from .models.store import ModelStore
+from .repetition import RepeatThreshold, ThresholdError, count_repeated_lines
 from .report import RunReport
 from .settings import MODELS_DIR_ENV, Settings, default_models_dir
 from .sources import InputFile, walk
@@ -117,6 +118,14 @@ def _check_writable(path: Path) -> None:
     help="Extra boilerplate rules (TOML); repeatable. A rule with an existing name replaces it.",
 )
 @click.option("--keep-boilerplate", is_flag=True, help="Report boilerplate, but keep it.")
+@click.option(
+    "--repeat-threshold",
+    default="5",
+    show_default=True,
+    metavar="N|SHARE",
+    help="A line found in this many documents (5), this share of them (2%), or both (5,2%) "
+    "is boilerplate; 0 turns the check off.",
+)
 @click.option("--assume-lang", metavar="CODE", help="Skip detection: every document is CODE.")
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True)
 @click.option(
@@ -137,6 +146,7 @@ def run(
     models_dir: Path | None,
     pattern_files: tuple[Path, ...],
     keep_boilerplate: bool,
+    repeat_threshold: str,
     assume_lang: str | None,
     beam_size: int,
     device: str,
@@ -153,7 +163,13 @@ def run(
       normalise run crawl/ -o out/ --models-dir /data/argos --beam-size 2
     """
     quiet = ctx.obj["quiet"]
+    try:
+        threshold = RepeatThreshold.parse(repeat_threshold)
+    except ThresholdError as error:
+        raise ConfigError(f"--repeat-threshold: {error}") from None
     settings = Settings(
+        repeat_documents=threshold.documents,
+        repeat_share=threshold.share,
         models_dir=models_dir or default_models_dir(),
         pattern_files=pattern_files,
         keep_boilerplate=keep_boilerplate,
@@ -177,6 +193,7 @@ def run(
             files.append(entry)
         else:
             report.skip(entry)
+    repeated = count_repeated_lines(files, settings)  # pre-pass: the same for every worker
     executor = InlineExecutor()
 
     def documents():
@@ -184,7 +201,8 @@ def run(
         with click.progressbar(
             length=len(files), label="normalising", file=sys.stderr, hidden=not show
         ) as bar:
-            for doc in DuplicateFlagger()(executor.run(files, PipelineFactory(settings))):
+            factory = PipelineFactory(settings, extras={"repeated": repeated})
+            for doc in DuplicateFlagger()(executor.run(files, factory)):
                 report.add(doc)
                 bar.update(1)
                 yield doc

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .record import Document
+from .repetition import RepeatedLines
 from .settings import Settings
 from .sources import WorkItem
 from .stages.clean import clean
@@ -21,15 +22,18 @@ from .stages.translate import Translate
 
 
 class Pipeline:
-    def __init__(self, settings: Settings | None = None):
+    def __init__(self, settings: Settings | None = None, repeated: RepeatedLines | None = None):
+        """``repeated``: the lines that repeat across the run, from the pre-pass
+        (:func:`normalise.repetition.count_repeated_lines`); None skips that check."""
         self.settings = settings or Settings()
+        self.repeated = repeated
         self.translate = Translate(self.settings)
 
     def process(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Run decoded documents (``raw_text`` set) through extract..translate."""
         s = self.settings
         stream = extract(docs, s)
-        stream = clean(stream, s)
+        stream = clean(stream, s, self.repeated)
         stream = detect(stream, s)
         stream = segment(stream, s)
         return self.translate(stream)

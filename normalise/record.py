@@ -60,6 +60,8 @@ class Removal:
     reason: str
     rule: str | None = None
     position: int | None = None  # index of the line in the decoded input
+    start: int | None = None  # [start, end) character offsets into the decoded input
+    end: int | None = None  # (for HTML: into trafilatura's extracted text)
 
 
 @dataclass

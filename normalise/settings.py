@@ -26,6 +26,10 @@ class Settings:
     # cleaning
     keep_boilerplate: bool = False
     pattern_files: tuple[Path, ...] = ()
+    # corpus-level repetition (normalise.repetition): a line in at least this many documents,
+    # and this share of them, is boilerplate; 0 and 0.0 turn the check off
+    repeat_documents: int = 5
+    repeat_share: float = 0.0
     # language detection
     lang_seed: int = 0
     min_lang_score: float = 0.80

@@ -1,18 +1,32 @@
 """Clean stage: reflow the text into blocks, remove boilerplate blocks, record every removal.
 
-Boilerplate clusters at the head and the tail of an article. "Edge" rules therefore only
-remove blocks in the run that reaches the start or the end of the document (peeled one block
-at a time, stopping at the first block that is content); "anywhere" rules (a lone
-"Advertisement" line) apply everywhere. A sentence about cookies in the middle of an article
-about cookies is content, and stays.
+Decisions, in order (each removal records the rule that made it):
+
+1. "anywhere" rules (a lone "Pubblicità" line, a row of share buttons) remove a block wherever
+   it is.
+2. The content-block model (:mod:`normalise.content`) finds the article: the densest run of
+   prose (plain text only: for HTML, trafilatura has found it already). Blocks outside it
+   are chrome: a rule names them when one matches, otherwise they are ``navigation`` (short
+   or link-like blocks) or ``outside_article`` (prose away from the article: teasers,
+   comments, an "about us" blurb).
+3. Boilerplate clusters at the head and the tail of the article, so "edge" rules and lines that
+   repeat across the run (:mod:`normalise.repetition`) peel blocks off both ends of the run,
+   one at a time, stopping at the first block that is content. A sentence about cookies in
+   the middle of an article about cookies is content, and stays.
+
+If lines repeated across the run would leave a document empty, the document is a copy of
+another one (syndicated in full), not chrome: the repetition verdicts are dropped for it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from ..boilerplate import ANYWHERE, Rule, first_match, load_rules
+from ..content import features, main_run
 from ..record import Document, Removal, Segment, Status
+from ..repetition import RepeatedLines
 from ..settings import Settings
 from ..text.reflow import HEADING, Block, split_blocks
 from . import map_documents
@@ -20,45 +34,114 @@ from . import map_documents
 BLOCK_SEPARATOR = "\n\n"
 
 
-def _decide(blocks: list[Block], rules: tuple[Rule, ...]) -> dict[int, Rule]:
-    """Map block index -> the rule that removes it."""
-    removed: dict[int, Rule] = {}
+@dataclass(frozen=True)
+class Verdict:
+    """Why a block goes: the category (``Removal.reason``) and what decided it (``rule``)."""
+
+    reason: str
+    rule: str
+
+    @classmethod
+    def of(cls, rule: Rule) -> Verdict:
+        return cls(rule.reason, rule.name)
+
+
+REPEATED = Verdict("repeated_line", "corpus_repetition")
+NAVIGATION = Verdict("navigation", "content_density")
+OUTSIDE_ARTICLE = Verdict("outside_article", "content_density")
+
+
+def decide(
+    blocks: list[Block],
+    rules: tuple[Rule, ...],
+    repeated: RepeatedLines | None = None,
+    find_article: bool = True,
+) -> dict[int, Verdict]:
+    """Map block index -> the verdict that removes it.
+
+    ``find_article=False`` skips the content-block model: for HTML, trafilatura has already
+    found the article with the DOM, which plain-text density can only second-guess.
+    """
+    removed: dict[int, Verdict] = {}
+    anywhere = tuple(rule for rule in rules if rule.where == ANYWHERE)
     for index, block in enumerate(blocks):
-        rule = first_match((r for r in rules if r.where == ANYWHERE), block.text)
+        rule = first_match(anywhere, block.text)
         if rule:
-            removed[index] = rule
+            removed[index] = Verdict.of(rule)
+
+    def judge(block: Block) -> Verdict | None:
+        rule = first_match(rules, block.text)
+        if rule:
+            return Verdict.of(rule)
+        if repeated and block.text in repeated:
+            return REPEATED
+        return None
+
+    verdicts = [judge(block) for block in blocks]
+    edge_verdict = verdicts.__getitem__
+    matched = {index for index, verdict in enumerate(verdicts) if verdict}
+    run = main_run(blocks, set(removed), matched) if find_article else None
+    start, end = run or (0, len(blocks))
+    for index in [*range(start), *range(end, len(blocks))]:
+        if index not in removed:
+            chrome = NAVIGATION if not features(blocks[index]).is_prose else OUTSIDE_ARTICLE
+            removed[index] = edge_verdict(index) or chrome
 
     def peel(order: Iterable[int]) -> None:
         for index in order:
             if index in removed:
                 continue
-            rule = first_match(rules, blocks[index].text)
-            if rule is None:
+            verdict = edge_verdict(index)
+            if verdict is None:
                 return
-            removed[index] = rule
+            removed[index] = verdict
 
-    peel(range(len(blocks)))
-    peel(reversed(range(len(blocks))))
+    peel(range(start, end))
+    peel(reversed(range(start, end)))
+    if repeated and len(removed) == len(blocks) and REPEATED in removed.values():
+        return decide(blocks, rules, None, find_article)
     return removed
 
 
-def clean_document(doc: Document, rules: tuple[Rule, ...], keep_boilerplate: bool) -> Document:
+def _line_offsets(text: str) -> list[int]:
+    offsets, position = [], 0
+    for line in text.split("\n"):
+        offsets.append(position)
+        position += len(line) + 1
+    return offsets
+
+
+def _removal(block: Block, verdict: Verdict, line_offsets: list[int]) -> Removal:
+    """The removed span, with its line index and [start, end) offsets into ``raw_text``."""
+    first, last = block.lines[0], block.lines[-1]
+    start = line_offsets[block.first_line] + len(first) - len(first.lstrip())
+    end = line_offsets[block.last_line] + len(last.rstrip())
+    return Removal(
+        text="\n".join(line.strip() for line in block.lines),
+        reason=verdict.reason,
+        rule=verdict.rule,
+        position=block.first_line,
+        start=start,
+        end=end,
+    )
+
+
+def clean_document(
+    doc: Document,
+    rules: tuple[Rule, ...],
+    keep_boilerplate: bool,
+    repeated: RepeatedLines | None = None,
+) -> Document:
     blocks = split_blocks(doc.raw_text)
-    removed = _decide(blocks, rules)
+    removed = decide(blocks, rules, repeated, find_article=doc.format != "html")
+    line_offsets = _line_offsets(doc.raw_text)
     segments: list[Segment] = []
     parts: list[str] = []
     offset = 0
     for index, block in enumerate(blocks):
-        rule = removed.get(index)
-        if rule is not None:
-            doc.removed.append(
-                Removal(
-                    text="\n".join(line.strip() for line in block.lines),
-                    reason=rule.reason,
-                    rule=rule.name,
-                    position=block.first_line,
-                )
-            )
+        verdict = removed.get(index)
+        if verdict is not None:
+            doc.removed.append(_removal(block, verdict, line_offsets))
             if not keep_boilerplate:
                 continue
         if parts:
@@ -76,8 +159,12 @@ def clean_document(doc: Document, rules: tuple[Rule, ...], keep_boilerplate: boo
     return doc
 
 
-def clean(docs: Iterable[Document], settings: Settings) -> Iterator[Document]:
+def clean(
+    docs: Iterable[Document], settings: Settings, repeated: RepeatedLines | None = None
+) -> Iterator[Document]:
     rules = load_rules(settings.pattern_files)
     return map_documents(
-        "clean", lambda doc: clean_document(doc, rules, settings.keep_boilerplate), docs
+        "clean",
+        lambda doc: clean_document(doc, rules, settings.keep_boilerplate, repeated),
+        docs,
     )

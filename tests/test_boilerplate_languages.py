@@ -1,0 +1,191 @@
+"""Realistic Italian, Spanish and English page chrome around a short article."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from normalise.boilerplate import load_rules
+from normalise.record import Document
+from normalise.stages.clean import clean_document
+
+ARTICLE = {
+    "it": (
+        "Il governo ha approvato ieri sera il decreto sulle energie rinnovabili, dopo una lunga "
+        "discussione in Consiglio dei ministri.\n\n"
+        "Secondo il ministro, il provvedimento porterà nuovi investimenti nel Mezzogiorno e "
+        "ridurrà le bollette delle famiglie entro il prossimo anno.\n\n"
+        "Le associazioni ambientaliste hanno accolto la notizia con prudenza, chiedendo tempi "
+        "certi per l'attuazione delle misure."
+    ),
+    "es": (
+        "El Gobierno aprobó este martes el nuevo plan de vivienda, que prevé la construcción de "
+        "miles de pisos de alquiler asequible en los próximos años.\n\n"
+        "La ministra explicó que las ayudas se repartirán entre las comunidades autónomas según "
+        "su población y el precio medio del alquiler.\n\n"
+        "Los sindicatos de inquilinos consideran insuficiente la medida y anuncian nuevas "
+        "movilizaciones para el mes que viene."
+    ),
+    "en": (
+        "The city council voted on Tuesday night to expand the bus network, adding six new "
+        "routes that will connect the suburbs to the hospital.\n\n"
+        "Officials said the plan would cost about $12 million a year, paid for by a small rise "
+        "in parking fees across the centre.\n\n"
+        "Residents who spoke at the meeting welcomed the vote, although several asked for more "
+        "frequent services at weekends."
+    ),
+}
+
+HEAD = {
+    "it": [
+        "Home\nPolitica\nEconomia\nCronaca\nSport\nCultura",
+        "Questo sito utilizza cookie tecnici e di profilazione. Proseguendo nella navigazione "
+        "accetti l'uso dei cookie.",
+        "Di Marco Bianchi",
+        "12 marzo 2024",
+    ],
+    "es": [
+        "Inicio\nNacional\nInternacional\nEconomía\nDeportes\nCultura",
+        "Utilizamos cookies propias y de terceros para mejorar nuestros servicios. Si continúas "
+        "navegando, consideramos que aceptas su uso.",
+        "Por Lucía Fernández",
+        "Actualizado: 12/03/2024 10:45",
+    ],
+    "en": [
+        "Home\nNews\nSport\nBusiness\nCulture\nWeather",
+        "We use cookies to give you the best experience on our website. By continuing to use "
+        "this site you agree to our use of cookies.",
+        "By Jane Smith",
+        "Published March 12, 2024",
+    ],
+}
+
+MIDDLE = {
+    "it": ["Pubblicità", "Leggi anche: Bollette, cosa cambia da aprile"],
+    "es": ["Publicidad", "Lee también: Las claves del nuevo plan de vivienda"],
+    "en": ["Advertisement", "Read more: What the new routes mean for commuters"],
+}
+
+TAIL = {
+    "it": [
+        "Iscriviti alla nostra newsletter per ricevere ogni mattina le notizie più importanti",
+        "Condividi su Facebook",
+        "Articoli correlati\nBollette in calo a maggio\nIl piano casa del governo",
+        "© 2024 Giornale Esempio S.p.A. - P.IVA 01234567890 - Tutti i diritti riservati",
+    ],
+    "es": [
+        "Suscríbete a nuestra newsletter y recibe cada día las noticias más importantes",
+        "Compartir en Twitter",
+        "Noticias relacionadas\nEl precio del alquiler sube un 8%\nLa banca endurece las hipotecas",
+        "© 2024 Diario Ejemplo. Todos los derechos reservados. Aviso legal",
+    ],
+    "en": [
+        "Sign up for our newsletter to get the day's top stories in your inbox",
+        "Share on Facebook",
+        "Related stories\nCouncil approves new cycle lanes\nHospital car park to close",
+        "Copyright © 2024 Example Media Ltd. All rights reserved.",
+    ],
+}
+
+
+def page(lang: str) -> str:
+    paragraphs = ARTICLE[lang].split("\n\n")
+    body = [paragraphs[0], MIDDLE[lang][0], paragraphs[1], MIDDLE[lang][1], paragraphs[2]]
+    return "\n\n".join([*HEAD[lang], *body, *TAIL[lang]])
+
+
+def clean(text: str, fmt: str = "text") -> Document:
+    doc = Document(id="x", source="x", format=fmt, raw_text=text)
+    return clean_document(doc, load_rules(), keep_boilerplate=False)
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
+
+
+@pytest.mark.parametrize("lang", ["it", "es", "en"])
+def test_whole_page_chrome_is_removed_and_article_kept(lang):
+    doc = clean(page(lang))
+    assert words(doc.source_text) == words(ARTICLE[lang])
+
+
+@pytest.mark.parametrize("lang", ["it", "es", "en"])
+def test_each_removal_names_a_specific_reason(lang):
+    doc = clean(page(lang))
+    reasons = {removal.reason for removal in doc.removed}
+    expected = {"cookie_notice", "advertisement", "related_links", "byline", "date_line"}
+    assert expected <= reasons
+    assert {"subscribe_prompt", "share_buttons", "copyright_footer", "navigation"} <= reasons
+
+
+@pytest.mark.parametrize(
+    "lang, sentence",
+    [
+        (
+            "en",
+            "The regulator found that the website uses cookies to track readers without "
+            "consent, and that users could not reject all cookies easily.",
+        ),
+        (
+            "it",
+            "Secondo il Garante, questo sito utilizza cookie di profilazione senza consenso e "
+            "non permette di rifiutarli con un clic.",
+        ),
+        (
+            "es",
+            "Según la agencia, el periódico pedía a los lectores: suscríbete para seguir leyendo, "
+            "una práctica que considera legal.",
+        ),
+        (
+            "en",
+            "Subscribe to the newsletter, the company urged readers, as subscriptions fell for "
+            "the third year in a row.",
+        ),
+    ],
+)
+def test_sentences_about_cookies_or_subscriptions_in_the_middle_stay(lang, sentence):
+    paragraphs = ARTICLE[lang].split("\n\n")
+    text = "\n\n".join([paragraphs[0], sentence, paragraphs[1], paragraphs[2]])
+    doc = clean(text)
+    assert doc.removed == []
+    assert sentence in doc.source_text
+
+
+def test_an_article_about_cookies_keeps_its_cookie_paragraphs():
+    text = (
+        "Cookie banners are everywhere.\n\n"
+        "This website uses cookies, says the banner on almost every news site in Europe, and "
+        "most readers click accept without reading it.\n\n"
+        "Regulators now want a reject all cookies button next to the accept button.\n\n"
+        "Publishers say the change will cut their advertising income."
+    )
+    doc = clean(text)
+    assert doc.removed == []
+
+
+def test_navigation_run_of_short_lines_is_not_joined_into_a_paragraph():
+    text = "Home\nWorld\nBusiness\nrealtor.com\nMarkets\nOpinion\n\n" + ARTICLE["en"]
+    doc = clean(text)
+    assert words(doc.source_text) == words(ARTICLE["en"])
+    assert all(removal.reason == "navigation" for removal in doc.removed)
+
+
+def test_prose_far_from_the_article_is_outside_article():
+    teaser = (
+        "In other news, the regional airport will reopen its second terminal next spring after "
+        "a long renovation."
+    )
+    menu = "\n".join(["Most Popular", "Weather", "Traffic", "Jobs", "Obituaries", "Contact"] * 3)
+    text = ARTICLE["en"] + "\n\n" + menu + "\n\n" + teaser
+    doc = clean(text)
+    assert words(doc.source_text) == words(ARTICLE["en"])
+    assert [r.reason for r in doc.removed][-1] == "outside_article"
+
+
+def test_html_output_is_not_second_guessed_by_density():
+    """Trafilatura already chose the article; only rules apply to its output."""
+    text = "Short intro line\n\n" + ARTICLE["en"] + "\n\nA closing note without a full stop"
+    doc = clean(text, fmt="html")
+    assert "Short intro line" in doc.source_text
+    assert "A closing note" in doc.source_text
