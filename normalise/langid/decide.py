@@ -26,7 +26,8 @@ UNDETERMINED = "und"
 TRANSLATED_LANGS = frozenset({"it", "es", "en"})
 SWITCH_MARGIN = 1  # evidence needed over langdetect's choice to switch to an untranslated neighbour
 SWITCH_INTO_TRANSLATED_MARGIN = 2
-RESCUE_MIN_EVIDENCE = 3  # function words needed to rescue a low-confidence text
+RESCUE_MIN_EVIDENCE = 3  # function words needed to rescue a low-confidence text...
+RESCUE_MIN_DENSITY = 0.2  # ...and their share of its words
 SHORT_MIN_SCORE = 0.99  # langdetect score a short text needs (on top of function-word agreement)
 HINT_MIN_SCORE = 0.2  # langdetect score that makes the text "compatible" with a hint
 
@@ -117,16 +118,20 @@ def from_text(text: str, settings: Settings) -> LanguageGuess:
             share = counts[best] / sum(counts[code] for code in neighbours)
             return _guess(best, share, ranked, "function-words")
 
-    if top_score >= settings.min_lang_score:
-        return _guess(top, top_score, ranked, "langdetect")
+    # langdetect unsure, or sure of a language whose function words are absent: one of its
+    # candidates may still be singled out by a dense run of its own function words
     candidates = {code: counts[code] for code in probability if counts[code]}
     rescued = _unique_best(candidates)
     if (
         rescued is not None
-        and counts[rescued] >= RESCUE_MIN_EVIDENCE
+        and rescued != top
+        and (top_score < settings.min_lang_score or counts[top] == 0)
+        and counts[rescued] >= max(RESCUE_MIN_EVIDENCE, RESCUE_MIN_DENSITY * len(words))
         and _unique_best(counts) == rescued
     ):
         return _guess(rescued, probability[rescued], ranked, "function-words")
+    if top_score >= settings.min_lang_score:
+        return _guess(top, top_score, ranked, "langdetect")
     return _undetermined(
         f"no clear language (best {top} {top_score:.2f} < {settings.min_lang_score})", ranked
     )

@@ -48,9 +48,22 @@ def tables() -> EvidenceTables:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased words; typographic apostrophes folded so "l’any" matches "l'"."""
-    folded = text.replace("\u2019", "'").replace("\u02bc", "'").lower()
-    return _TOKEN.findall(folded)  # "l'any" gives "l'" and "any"
+    """Lower-cased words; typographic apostrophes folded so "l’any" matches "l'". A lone
+    capital letter is an initial or a Roman numeral ("I. A.", "la I Guerra"), not the
+    Catalan "i" or the Romance "a", and is left out."""
+    folded = text.replace("\u2019", "'").replace("\u02bc", "'")
+    return [  # "l'any" gives "l'" and "any"
+        token.lower()
+        for token in _TOKEN.findall(folded)
+        if not (len(token) == 1 and token.isupper())
+    ]
+
+
+def _has_marker(word: str, markers: tuple[str, ...]) -> bool:
+    return any(
+        word.endswith(marker[1:]) if marker.startswith("-") else marker in word
+        for marker in markers
+    )
 
 
 def evidence(text: str, languages: tuple[str, ...]) -> Counter[str]:
@@ -64,7 +77,7 @@ def evidence(text: str, languages: tuple[str, ...]) -> Counter[str]:
         if entry is None:
             continue
         hits = sum(word in entry.words for word in words)
-        hits += sum(any(m in word for m in entry.markers) for word in words)
+        hits += sum(_has_marker(word, entry.markers) for word in words)
         if hits:
             counts[code] = hits
     return counts

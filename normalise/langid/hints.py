@@ -36,3 +36,11 @@ def html_lang(html: str) -> str | None:
     if match is None:
         return None
     return normalise_code(next(group for group in match.groups() if group is not None))
+
+
+def note_html_lang(doc) -> None:
+    """Keep a page's ``<html lang>`` as the document's language hint, unless the input record
+    already gave one (called by the extract stage before the markup is dropped)."""
+    code = html_lang(doc.raw_text)
+    if code:
+        doc.metadata.setdefault("lang_hint", code)

@@ -66,8 +66,9 @@ def detect_document(doc: Document, settings: Settings) -> Document:
             lang, method = majority, "paragraphs"
             score = round(chars[majority] / sum(chars.values()), 4)
     has_words = any(ch.isalpha() for ch in doc.source_text)
-    if lang == UNDETERMINED and settings.assume_lang and has_words:
-        lang, score, method = settings.assume_lang, 0.0, "assume-lang"
+    assumed = normalise_code(settings.assume_lang)
+    if lang == UNDETERMINED and assumed and has_words:
+        lang, score, method = assumed, 0.0, "assume-lang"
     doc.lang, doc.lang_score = lang, (score if lang != UNDETERMINED else None)
     for segment, own_lang in zip(doc.segments, own, strict=True):
         segment.lang = own_lang or lang
