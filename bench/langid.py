@@ -32,7 +32,7 @@ from normalise.record import Document  # noqa: E402
 from normalise.settings import Settings  # noqa: E402
 from normalise.stages import detect as detect_module  # noqa: E402
 from normalise.stages.clean import clean  # noqa: E402
-from normalise.stages.detect import detect  # noqa: E402
+from normalise.stages.detect import detect, long_enough  # noqa: E402
 
 NTREX = REPO.parent / "shared" / "data" / "ntrex"
 DISTRACTORS = REPO / "bench" / "data" / "langid"
@@ -100,15 +100,18 @@ def pct(part: int, whole: int) -> str:
 
 def report_sentences(sentences: dict[str, list[str]], settings: Settings) -> None:
     print("\n== NTREX sentences (und counts as not correct) ==")
-    print("lang  n      correct   und      wrong    wrong-examples")
+    print("lang  n      correct   und      wrong    | long-enough: n  correct   | wrong-examples")
     for lang, lines in sentences.items():
         decided = [decide(line, settings).lang for line in lines]
         right = sum(d == lang for d in decided)
         und = sum(d == UNDETERMINED for d in decided)
         wrong = len(lines) - right - und
+        long = [d for d, line in zip(decided, lines, strict=True) if long_enough(line, settings)]
+        long_right = sum(d == lang for d in long)
         examples = Counter(d for d in decided if d not in (lang, UNDETERMINED)).most_common(4)
         print(f"{lang:4}  {len(lines):5}  {pct(right, len(lines))}  {pct(und, len(lines))}"
-              f"  {pct(wrong, len(lines))}  {dict(examples)}")  # fmt: skip
+              f"  {pct(wrong, len(lines))}  | {len(long):13}  {pct(long_right, len(long))}"
+              f"  | {dict(examples)}")  # fmt: skip
 
 
 def report_documents(sentences: dict[str, list[str]], settings: Settings) -> None:

@@ -27,7 +27,7 @@ def guess_language(text: str, settings: Settings, hint: str | None = None) -> La
     return decide(text, settings, hint)
 
 
-def _long_enough(text: str, settings: Settings) -> bool:
+def long_enough(text: str, settings: Settings) -> bool:
     letters = sum(ch.isalpha() for ch in text)
     return letters >= settings.min_lang_chars and len(tokens(text)) >= settings.min_lang_words
 
@@ -42,7 +42,7 @@ def _plainly(text: str, lang: str) -> bool:
 
 def _segment_guess(segment: Segment, whole: LanguageGuess, settings: Settings) -> str | None:
     """A paragraph's own language, or None when it is too short to have one."""
-    if not _long_enough(segment.text, settings):
+    if not long_enough(segment.text, settings):
         return None
     if whole.lang != UNDETERMINED and _plainly(segment.text, whole.lang):
         return whole.lang
