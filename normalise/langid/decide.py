@@ -30,6 +30,7 @@ RESCUE_MIN_EVIDENCE = 3  # function words needed to rescue a low-confidence text
 RESCUE_MIN_DENSITY = 0.2  # ...and their share of its words
 SHORT_MIN_SCORE = 0.99  # langdetect score a short text needs (on top of function-word agreement)
 HINT_MIN_SCORE = 0.2  # langdetect score that makes the text "compatible" with a hint
+MAX_DETECT_CHARS = 3000  # langdetect reads this much of a text: plenty, and bounds its cost
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ def ranking(text: str, seed: int) -> list[tuple[str, float]]:
     from langdetect.lang_detect_exception import LangDetectException
 
     detector = _factory(seed).create()
+    detector.set_max_text_length(MAX_DETECT_CHARS)
     detector.append(text)
     try:
         return [(p.lang, p.prob) for p in detector.get_probabilities()]

@@ -59,10 +59,16 @@ def tokens(text: str) -> list[str]:
     ]
 
 
-def _has_marker(word: str, markers: tuple[str, ...]) -> bool:
-    return any(
-        word.endswith(marker[1:]) if marker.startswith("-") else marker in word
-        for marker in markers
+@lru_cache(maxsize=65536)
+def _marked_languages(word: str) -> tuple[str, ...]:
+    """The languages whose markers ``word`` carries (cached: words repeat a lot)."""
+    return tuple(
+        code
+        for code, entry in tables().languages.items()
+        if any(
+            word.endswith(marker[1:]) if marker.startswith("-") else marker in word
+            for marker in entry.markers
+        )
     )
 
 
@@ -70,14 +76,17 @@ def evidence(text: str, languages: tuple[str, ...]) -> Counter[str]:
     """Per language: the number of its function words in ``text``, plus the number of words
     that carry one of its marker letters or word pieces."""
     table = tables().languages
-    words = tokens(text)
+    words = Counter(tokens(text))
+    marked: Counter[str] = Counter()
+    for word, n in words.items():
+        for code in _marked_languages(word):
+            marked[code] += n
     counts: Counter[str] = Counter()
     for code in languages:
         entry = table.get(code)
         if entry is None:
             continue
-        hits = sum(word in entry.words for word in words)
-        hits += sum(_has_marker(word, entry.markers) for word in words)
+        hits = sum(words[word] for word in entry.words & words.keys()) + marked[code]
         if hits:
             counts[code] = hits
     return counts
