@@ -108,7 +108,7 @@ class Translate:
         else:
             doc.fail(
                 Status.UNSUPPORTED_LANGUAGE,
-                f"detected language {lang!r} has no {lang}→{target} model; "
+                f"no translation to {target} from {lang!r} (no {lang}→{target} model); "
                 "the cleaned text is kept untranslated",
             )
         return False
