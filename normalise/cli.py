@@ -126,7 +126,11 @@ def _check_writable(path: Path) -> None:
     help="A line found in this many documents (5), this share of them (2%), or both (5,2%) "
     "is boilerplate; 0 turns the check off.",
 )
-@click.option("--assume-lang", metavar="CODE", help="Skip detection: every document is CODE.")
+@click.option(
+    "--assume-lang",
+    metavar="CODE",
+    help="Language of documents whose language cannot be determined (too short, unclear).",
+)
 @click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True)
 @click.option(
     "--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu", show_default=True

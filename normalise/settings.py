@@ -33,8 +33,9 @@ class Settings:
     # language detection
     lang_seed: int = 0
     min_lang_score: float = 0.80
-    min_lang_chars: int = 20
-    assume_lang: str | None = None
+    min_lang_chars: int = 20  # letters; shorter texts need both methods to agree, or are und
+    min_lang_words: int = 4
+    assume_lang: str | None = None  # the language of texts that detection leaves und
     # translation
     models_dir: Path = field(default_factory=default_models_dir)
     target_lang: str = "en"

@@ -1,78 +1,95 @@
-"""Detect stage: the document's language, on the cleaned text, with seeded langdetect.
+"""Detect stage: each document's language, and each paragraph's, on the cleaned text.
 
-langdetect is random by design (it samples n-grams); a fixed seed makes it deterministic.
-The profile factory is built once per process and reused, since loading the 55 profiles
-costs far more than a detection.
+The whole text is decided once (hint included). Paragraphs long enough to be judged on their
+own are checked too, so that a Spanish quote in an English article is found: a paragraph whose
+function words plainly agree with the document keeps its language without another detection,
+any other gets its own decision. The document's language is the majority by characters. The
+decision rules live in :mod:`normalise.langid` (see docs/language.md).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from functools import lru_cache
 
-from ..record import Document
+from ..langid import UNDETERMINED, LanguageGuess, decide, normalise_code
+from ..langid.decide import from_text
+from ..langid.evidence import evidence, listed_languages, tokens
+from ..record import Document, Segment, Status
 from ..settings import Settings
 from . import map_documents
 
-UNDETERMINED = "und"
+AGREEMENT_MIN_EVIDENCE = 3  # function words that let a paragraph keep the document's language
 
 
-@dataclass(frozen=True)
-class LanguageGuess:
-    lang: str
-    score: float
-    runner_up: str | None = None
-    runner_up_score: float = 0.0
+def guess_language(text: str, settings: Settings, hint: str | None = None) -> LanguageGuess:
+    """The decision for one text (kept for callers of the first version of this module)."""
+    return decide(text, settings, hint)
 
 
-@lru_cache(maxsize=4)
-def _factory(seed: int):
-    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-
-    factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
-    factory.set_seed(seed)
-    return factory
-
-
-def guess_language(text: str, settings: Settings) -> LanguageGuess:
-    """Best language for ``text``, or ``und`` when the text is too short or the best
-    language is not clear enough."""
-    from langdetect.lang_detect_exception import LangDetectException
-
+def long_enough(text: str, settings: Settings) -> bool:
     letters = sum(ch.isalpha() for ch in text)
-    if letters < settings.min_lang_chars:
-        return LanguageGuess(UNDETERMINED, 0.0)
-    detector = _factory(settings.lang_seed).create()
-    detector.append(text)
-    try:
-        ranked = detector.get_probabilities()
-    except LangDetectException:
-        return LanguageGuess(UNDETERMINED, 0.0)
-    if not ranked:
-        return LanguageGuess(UNDETERMINED, 0.0)
-    best = ranked[0]
-    runner_up = ranked[1] if len(ranked) > 1 else None
-    lang = best.lang if best.prob >= settings.min_lang_score else UNDETERMINED
-    return LanguageGuess(
-        lang,
-        round(best.prob, 4),
-        runner_up.lang if runner_up else None,
-        round(runner_up.prob, 4) if runner_up else 0.0,
-    )
+    return letters >= settings.min_lang_chars and len(tokens(text)) >= settings.min_lang_words
+
+
+def _plainly(text: str, lang: str) -> bool:
+    """True when the function words of ``text`` point to ``lang`` and to no other language."""
+    counts = evidence(text, listed_languages())
+    if counts[lang] < AGREEMENT_MIN_EVIDENCE:
+        return False
+    return all(count < counts[lang] for code, count in counts.items() if code != lang)
+
+
+def _segment_guess(segment: Segment, whole: LanguageGuess, settings: Settings) -> str | None:
+    """A paragraph's own language, or None when it is too short to have one."""
+    if not long_enough(segment.text, settings):
+        return None
+    if whole.lang != UNDETERMINED and _plainly(segment.text, whole.lang):
+        return whole.lang
+    guess = from_text(segment.text, settings)
+    return None if guess.lang == UNDETERMINED else guess.lang
 
 
 def detect_document(doc: Document, settings: Settings) -> Document:
-    if settings.assume_lang:
-        doc.lang, doc.lang_score = settings.assume_lang, None
-        return doc
-    guess = guess_language(doc.source_text, settings)
-    doc.lang, doc.lang_score = guess.lang, guess.score
-    if guess.runner_up:
-        doc.metadata["lang_runner_up"] = guess.runner_up
+    hint = normalise_code(doc.metadata.get("lang_hint"))
+    whole = decide(doc.source_text, settings, hint)
+    own = [_segment_guess(segment, whole, settings) for segment in doc.segments]
+    chars: Counter[str] = Counter()
+    for segment, lang in zip(doc.segments, own, strict=True):
+        lang = lang or whole.lang
+        if lang != UNDETERMINED:
+            chars[lang] += len(segment.text)
+    lang, score, method = whole.lang, whole.score, whole.method
+    if chars:
+        majority = max(chars, key=lambda code: (chars[code], code == whole.lang))
+        if majority != whole.lang:
+            lang, method = majority, "paragraphs"
+            score = round(chars[majority] / sum(chars.values()), 4)
+    has_words = any(ch.isalpha() for ch in doc.source_text)
+    assumed = normalise_code(settings.assume_lang)
+    if lang == UNDETERMINED and assumed and has_words:
+        lang, score, method = assumed, 0.0, "assume-lang"
+    doc.lang, doc.lang_score = lang, (score if lang != UNDETERMINED else None)
+    for segment, own_lang in zip(doc.segments, own, strict=True):
+        segment.lang = own_lang or lang
+    doc.metadata["lang_method"] = method
+    if whole.runner_up:
+        doc.metadata["lang_runner_up"] = whole.runner_up
+        doc.metadata["lang_runner_up_score"] = whole.runner_up_score
+    if whole.note and method == whole.method:
+        doc.metadata["lang_note"] = whole.note
+    if len(chars) > 1:
+        doc.metadata["lang_chars"] = dict(chars.most_common())
+    return doc
+
+
+def _undetermined_if_empty(doc: Document) -> Document:
+    if doc.status == Status.EMPTY and doc.lang is None:
+        doc.lang = UNDETERMINED
     return doc
 
 
 def detect(docs: Iterable[Document], settings: Settings) -> Iterator[Document]:
-    return map_documents("detect", lambda doc: detect_document(doc, settings), docs)
+    """Documents already finished (empty, error) pass through; an empty one is ``und``."""
+    for doc in map_documents("detect", lambda doc: detect_document(doc, settings), docs):
+        yield _undetermined_if_empty(doc)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from ..langid.hints import note_html_lang
 from ..record import Document, Status
 from ..settings import Settings
 from . import map_documents
@@ -18,6 +19,7 @@ _METADATA_FIELDS = ("date", "author", "sitename", "url")
 def extract_html(doc: Document) -> Document:
     import trafilatura
 
+    note_html_lang(doc)
     try:
         result = trafilatura.bare_extraction(
             doc.raw_text,

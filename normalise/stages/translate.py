@@ -86,14 +86,15 @@ class Translate:
 
     def _route(self, doc: Document) -> bool:
         """Decide at document level; set the status of documents that will not be
-        translated and return False for them."""
+        translated and return False for them. Their cleaned text is kept as it is."""
         lang, target = doc.lang, self.settings.target_lang
         if lang == target:
             return True  # English, but segments may carry a foreign language of their own
         if lang in (None, UNDETERMINED):
+            why = doc.metadata.get("lang_note") or "no language is clear enough"
             doc.fail(
                 Status.UNTRANSLATED,
-                "the language could not be determined (pass --assume-lang to force one)",
+                f"language undetermined: {why} (pass --assume-lang CODE to set one)",
             )
             return False
         if self.package_for(lang) is not None:
@@ -105,11 +106,16 @@ class Translate:
                 f"no {lang}→{target} model installed (run: normalise models pull {lang})",
             )
         else:
-            doc.fail(Status.UNSUPPORTED_LANGUAGE, f"no translation to {target} from {lang!r}")
+            doc.fail(
+                Status.UNSUPPORTED_LANGUAGE,
+                f"no translation to {target} from {lang!r} (no {lang}→{target} model); "
+                "the cleaned text is kept untranslated",
+            )
         return False
 
     def _segment_lang(self, doc: Document, segment: Segment) -> str | None:
-        """The language a segment is translated from, or None if it stays as it is."""
+        """The language a segment is translated from, or None if it stays as it is: English,
+        undetermined, or a language without an installed model (never a neighbour's model)."""
         lang = segment.lang or doc.lang
         if lang == self.settings.target_lang or lang in (None, UNDETERMINED):
             return None
@@ -151,7 +157,11 @@ class Translate:
                 return
             for sentence in segment.sentences:
                 if lang is None:
-                    sentence.en = sentence.src if (segment.lang or doc.lang) == doc.lang else None
+                    sentence.en = (
+                        sentence.src
+                        if (segment.lang or doc.lang) == self.settings.target_lang
+                        else None
+                    )
                     if sentence.en is None:
                         sentence.flags.append("untranslated")
                     continue

@@ -1,0 +1,174 @@
+"""One calibrated language decision for a text.
+
+1. langdetect, seeded, over its full profile set (55 languages), so that French is French and
+   not "the closest of it/es/en".
+2. If its top language has neighbours it confuses (Catalan/Portuguese/Galician/French/Romanian
+   vs Spanish/Italian), function-word evidence re-checks it: a neighbour with more evidence
+   wins; a switch *into* a language we translate needs a clear margin, and a near tie is
+   ``und`` rather than a guess. Sending a text to the wrong model is worse than not sending it.
+3. A top language below the confidence threshold is ``und`` unless function words single out
+   one of langdetect's candidates.
+4. Short texts must satisfy both methods at once, or they are ``und``.
+5. A hint (JSONL ``lang``, HTML ``<html lang>``) decides an ``und`` text, and wins over the
+   text only when the text is compatible with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..settings import Settings
+from .evidence import evidence, group, listed_languages, tokens
+
+UNDETERMINED = "und"
+# Switching langdetect's answer *into* one of these sends text to a model: demand more evidence.
+TRANSLATED_LANGS = frozenset({"it", "es", "en"})
+SWITCH_MARGIN = 1  # evidence needed over langdetect's choice to switch to an untranslated neighbour
+SWITCH_INTO_TRANSLATED_MARGIN = 2
+RESCUE_MIN_EVIDENCE = 3  # function words needed to rescue a low-confidence text...
+RESCUE_MIN_DENSITY = 0.2  # ...and their share of its words
+SHORT_MIN_SCORE = 0.99  # langdetect score a short text needs (on top of function-word agreement)
+HINT_MIN_SCORE = 0.2  # langdetect score that makes the text "compatible" with a hint
+MAX_DETECT_CHARS = 3000  # langdetect reads this much of a text: plenty, and bounds its cost
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    lang: str
+    score: float
+    runner_up: str | None = None
+    runner_up_score: float = 0.0
+    method: str = "langdetect"  # "langdetect" | "function-words" | "hint" | "none"
+    note: str | None = None  # why the language is und, or why a hint was set aside
+
+
+@lru_cache(maxsize=4)
+def _factory(seed: int):
+    """Loading the profiles costs far more than a detection: once per process and seed."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    factory.set_seed(seed)
+    return factory
+
+
+def ranking(text: str, seed: int) -> list[tuple[str, float]]:
+    """langdetect's languages with probability ≥ 0.1, best first; ``[]`` if it finds none.
+    The detector's random generator is reseeded per text: the result depends on nothing else."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = _factory(seed).create()
+    detector.set_max_text_length(MAX_DETECT_CHARS)
+    detector.append(text)
+    try:
+        return [(p.lang, p.prob) for p in detector.get_probabilities()]
+    except LangDetectException:
+        return []
+
+
+def _undetermined(note: str, ranked: list[tuple[str, float]] = ()) -> LanguageGuess:
+    best = ranked[0] if ranked else (None, 0.0)
+    return LanguageGuess(UNDETERMINED, 0.0, best[0], round(best[1], 4), "none", note)
+
+
+def _unique_best(counts: dict[str, int]) -> str | None:
+    if not counts:
+        return None
+    ordered = sorted(counts.items(), key=lambda item: -item[1])
+    if len(ordered) > 1 and ordered[0][1] == ordered[1][1]:
+        return None
+    return ordered[0][0]
+
+
+def _guess(
+    lang: str, score: float, ranked: list[tuple[str, float]], method: str, note: str | None = None
+) -> LanguageGuess:
+    runner = next(((code, p) for code, p in ranked if code != lang), (None, 0.0))
+    return LanguageGuess(lang, round(score, 4), runner[0], round(runner[1], 4), method, note)
+
+
+def from_text(text: str, settings: Settings) -> LanguageGuess:
+    """The decision the text alone supports (no hint)."""
+    words = tokens(text)
+    letters = sum(ch.isalpha() for ch in text)
+    if letters == 0:
+        return _undetermined("no letters: only numbers, symbols or punctuation")
+    ranked = ranking(text, settings.lang_seed)
+    if not ranked:
+        return _undetermined("no language features in the text")
+    probability = dict(ranked)
+    top, top_score = ranked[0]
+    counts = evidence(text, listed_languages())
+    short = letters < settings.min_lang_chars or len(words) < settings.min_lang_words
+
+    if short:
+        if top_score >= SHORT_MIN_SCORE and _unique_best(counts) == top:
+            return _guess(top, top_score, ranked, "langdetect")
+        return _undetermined(f"too short to tell ({len(words)} words, {letters} letters)", ranked)
+
+    neighbours = group(top)
+    if neighbours:
+        best = max(
+            neighbours, key=lambda code: (counts[code], code == top, probability.get(code, 0))
+        )
+        if best != top and counts[best] > counts[top]:
+            needed = SWITCH_INTO_TRANSLATED_MARGIN if best in TRANSLATED_LANGS else SWITCH_MARGIN
+            if counts[best] - counts[top] < needed:
+                return _undetermined(f"{top} or {best}: the evidence is too close", ranked)
+            share = counts[best] / sum(counts[code] for code in neighbours)
+            return _guess(best, share, ranked, "function-words")
+
+    # langdetect unsure, or sure of a language whose function words are absent: one of its
+    # candidates may still be singled out by a dense run of its own function words
+    candidates = {code: counts[code] for code in probability if counts[code]}
+    rescued = _unique_best(candidates)
+    if (
+        rescued is not None
+        and rescued != top
+        and (top_score < settings.min_lang_score or counts[top] == 0)
+        and counts[rescued] >= max(RESCUE_MIN_EVIDENCE, RESCUE_MIN_DENSITY * len(words))
+        and _unique_best(counts) == rescued
+    ):
+        return _guess(rescued, probability[rescued], ranked, "function-words")
+    if top_score >= settings.min_lang_score:
+        return _guess(top, top_score, ranked, "langdetect")
+    return _undetermined(
+        f"no clear language (best {top} {top_score:.2f} < {settings.min_lang_score})", ranked
+    )
+
+
+def weigh_hint(guess: LanguageGuess, hint: str, text: str, settings: Settings) -> LanguageGuess:
+    """The hint decides an undetermined text, and beats the text only where the text is
+    compatible with it: langdetect gives the hint some probability, or the hint is a neighbour
+    of the detected language with at least as much function-word evidence."""
+    if guess.lang == hint:
+        return guess
+    if guess.lang == UNDETERMINED:
+        if guess.note and guess.note.startswith("no letters"):
+            return guess
+        return LanguageGuess(hint, 0.0, guess.runner_up, guess.runner_up_score, "hint")
+    probability = dict(ranking(text, settings.lang_seed))
+    compatible = probability.get(hint, 0.0) >= HINT_MIN_SCORE
+    if not compatible and hint in group(guess.lang):
+        counts = evidence(text, (hint, guess.lang))
+        compatible = counts[hint] >= counts[guess.lang] > 0
+    if compatible:
+        return LanguageGuess(
+            hint, round(probability.get(hint, 0.0), 4), guess.lang, guess.score, "hint"
+        )
+    return LanguageGuess(
+        guess.lang,
+        guess.score,
+        guess.runner_up,
+        guess.runner_up_score,
+        guess.method,
+        f"hint {hint!r} set aside: the text reads as {guess.lang}",
+    )
+
+
+def decide(text: str, settings: Settings, hint: str | None = None) -> LanguageGuess:
+    """The language of ``text``: a code, or ``und`` with a note saying why."""
+    guess = from_text(text, settings)
+    return weigh_hint(guess, hint, text, settings) if hint else guess

@@ -1,0 +1,78 @@
+"""The decision rules of normalise.langid on single texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from normalise.langid import decide, html_lang, normalise_code
+from normalise.langid.evidence import evidence, tokens
+from normalise.settings import Settings
+
+SETTINGS = Settings()
+
+
+def test_tokens_split_elisions_and_drop_initials():
+    assert tokens("L’any passat, qu'il s-a dell'anno la I Guerra") == [
+        "l'", "any", "passat", "qu'", "il", "s-a", "dell'", "anno", "la", "guerra",
+    ]  # fmt: skip
+
+
+def test_suffix_markers_only_match_word_endings():
+    assert evidence("nación", ("es", "ca"))["ca"] == 0
+    assert evidence("nación", ("es", "ca"))["es"] == 1
+    assert evidence("estacions", ("es", "ca"))["ca"] == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Els treballadors de la fàbrica van sortir al carrer amb pancartes però sense "
+         "incidents, segons la policia.", "ca"),
+        ("Os trabalhadores da fábrica saíram à rua com cartazes, mas não houve incidentes, "
+         "segundo a polícia.", "pt"),
+        ("Muncitorii fabricii au ieșit în stradă cu pancarte, dar nu au fost incidente, "
+         "potrivit poliției.", "ro"),
+        ("Les ouvriers de l'usine sont descendus dans la rue avec des pancartes, mais il n'y a "
+         "pas eu d'incidents, selon la police.", "fr"),
+        ("Los trabajadores de la fábrica salieron a la calle con pancartas, pero no hubo "
+         "incidentes, según la policía.", "es"),
+        ("Gli operai della fabbrica sono scesi in piazza con i cartelli, ma non ci sono stati "
+         "incidenti, secondo la polizia.", "it"),
+    ],
+)  # fmt: skip
+def test_neighbours_are_told_apart(text, lang):
+    guess = decide(text, SETTINGS)
+    assert guess.lang == lang
+    assert guess.runner_up != lang
+
+
+def test_decision_is_calibrated_and_deterministic():
+    text = "La reunión terminó sin acuerdo entre las partes implicadas en el conflicto."
+    guesses = {decide(text, SETTINGS) for _ in range(3)}
+    assert len(guesses) == 1
+    (guess,) = guesses
+    assert guess.lang == "es" and 0.8 <= guess.score <= 1.0
+
+
+@pytest.mark.parametrize("text", ["Madrid", "el gobierno", "de la Asamblea", "12 345 678"])
+def test_snippets_abstain(text):
+    assert decide(text, SETTINGS).lang == "und"
+
+
+def test_hint_decides_only_what_the_text_leaves_open():
+    assert decide("el gobierno", SETTINGS, hint="es").lang == "es"
+    clear_it = (
+        "Il governo ha approvato ieri sera la nuova legge sul lavoro dopo un lungo dibattito."
+    )
+    guess = decide(clear_it, SETTINGS, hint="en")
+    assert guess.lang == "it" and "set aside" in guess.note
+    assert decide("1234 5678", SETTINGS, hint="es").lang == "und"
+
+
+def test_hint_codes_are_normalised():
+    assert [normalise_code(c) for c in ("es-ES", "PT_br", "spa", "", "12", None)] == [
+        "es", "pt", "es", None, None, None,
+    ]  # fmt: skip
+    assert html_lang('<!DOCTYPE html>\n<html class="x" lang="it-IT">') == "it"
+    assert html_lang("<html lang=ca><body>") == "ca"
+    assert html_lang("<html><body lang='fr'>") is None
