@@ -8,7 +8,7 @@ time. Stages know nothing about it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from time import perf_counter
 from typing import TypeVar
 
@@ -16,9 +16,12 @@ T = TypeVar("T")
 
 
 class StageTimer:
-    def __init__(self, stages: Iterable[str] = ()) -> None:
+    def __init__(
+        self, stages: Iterable[str] = (), clock: Callable[[], float] = perf_counter
+    ) -> None:
         """``stages``: the chain, upstream first (stages wrapped later are appended)."""
         self._inclusive: dict[str, float] = dict.fromkeys(stages, 0.0)
+        self._clock = clock
 
     def wrap(self, name: str, stream: Iterable[T]) -> Iterator[T]:
         """``stream``, timed as stage ``name``."""
@@ -27,13 +30,13 @@ class StageTimer:
 
     def _timed(self, name: str, iterator: Iterator[T]) -> Iterator[T]:
         while True:
-            start = perf_counter()
+            start = self._clock()
             try:
                 item = next(iterator)
             except StopIteration:
-                self._inclusive[name] += perf_counter() - start
+                self._inclusive[name] += self._clock() - start
                 return
-            self._inclusive[name] += perf_counter() - start
+            self._inclusive[name] += self._clock() - start
             yield item
 
     def seconds(self) -> dict[str, float]:
