@@ -191,7 +191,7 @@ def export_options(command):
 
 
 def _stdin_lines():
-    return click.get_binary_stream("stdin")
+    return sys.stdin.buffer
 
 
 def _work_items(input_path: Path, settings: Settings, report: RunReport):
