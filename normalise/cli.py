@@ -11,7 +11,6 @@ Exit codes (documented in the README):
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import tempfile
 from contextlib import nullcontext
@@ -328,6 +327,13 @@ def run(
     else:
         repeated = None
         log.info("standard input is read once: the repeated-line check is off")
+    log.info(
+        "input %s: %s, %d skipped; output: %s",
+        input_path,
+        "JSONL records" if total is None else f"{total} files",
+        len(report.skipped),
+        ", ".join(f"{name} -> {target}" for name, target in targets),
+    )
     executor = InlineExecutor()
     factory = PipelineFactory(settings, extras={"repeated": repeated})
     options = ExportOptions(include_english, frozenset(source_langs))
@@ -542,11 +548,6 @@ def main() -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except BrokenPipeError:
-        # the reader of our standard output went away (e.g. `| head`): stop quietly
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(141)  # as a shell reports a process ended by SIGPIPE
     except click.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
