@@ -8,14 +8,16 @@ in, so that models load once and the translation cache is kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
+from .duplicates import DuplicateFlagger
 from .jsonl_input import record_from_mapping
 from .pipeline import Pipeline
 from .record import Document
+from .repetition import count_repeated_lines
 from .settings import Settings
 from .sources import InputRecord, RejectedRecord
 
@@ -75,12 +77,20 @@ def normalise(
     """Clean, detect, translate and align each input; yield one :class:`Document` per input,
     in input order, lazily (translation works on groups of ``docs_per_batch`` documents).
 
+    As in ``normalise run``, later copies of a text are flagged (``metadata.duplicate_of``),
+    and when ``inputs`` is a list or tuple, lines repeated across the inputs are removed as
+    boilerplate (a generator is read once, so it gets no such pre-pass).
+
     ``options`` are :class:`Settings` fields (``models_dir``, ``assume_lang``, ``beam_size``,
     ``device``, …). Pass ``pipeline`` to reuse loaded models across calls; options then
     belong to its settings, not to this call.
     """
     if pipeline is None:
-        pipeline = Pipeline(make_settings(settings, **options))
+        settings = make_settings(settings, **options)
+        repeated = None
+        if isinstance(inputs, Sequence) and not isinstance(inputs, str):
+            repeated = count_repeated_lines(work_items(inputs), settings)  # read twice
+        pipeline = Pipeline(settings, repeated=repeated)
     elif settings is not None or options:
         raise TypeError("options go to the Pipeline's Settings when a pipeline is given")
-    return pipeline.process_items(work_items(inputs))
+    return DuplicateFlagger()(pipeline.process_items(work_items(inputs)))

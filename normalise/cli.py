@@ -542,9 +542,14 @@ def models_remove(names: tuple[str, ...], models_dir: Path | None) -> None:
 
 
 def main() -> None:
-    """Entry point: no traceback reaches the user unless -vv is given."""
+    """Entry point: every failure is one line on stderr and a documented exit code; the
+    traceback of an internal error is shown only with -vv."""
     try:
         code = cli.main(standalone_mode=False)
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx else "normalise"
+        click.echo(f"Error: {error.format_message()} (see '{command} --help')", err=True)
+        sys.exit(EXIT_USAGE)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)

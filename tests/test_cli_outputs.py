@@ -209,16 +209,30 @@ def test_stdin_to_stdout_filter_in_a_shell_pipeline(tiny_store, tmp_path):
     assert not list(Path.cwd().glob("*.report.json"))
 
 
+def _with_footer_and_copy(records: list[dict]) -> list[dict]:
+    """Six more records sharing a footer line (repeated-line boilerplate), one of them a copy."""
+    footer = "Giovanni Rossi has written about the harbour district for this paper since 1998."
+    extra = [
+        {"id": f"n{i}", "text": f"Story {i}: the mayor opened bridge number {i} today.\n\n{footer}"}
+        for i in range(5)
+    ]
+    return [*records, *extra, {**extra[0], "id": "n0-copy"}]
+
+
 def test_api_and_cli_give_identical_records(tiny_store, tmp_path):
+    inputs = _with_footer_and_copy(INPUT_RECORDS)
     source = tmp_path / "records.jsonl"
-    source.write_text("".join(json.dumps(r) + "\n" for r in INPUT_RECORDS), encoding="utf-8")
+    source.write_text("".join(json.dumps(r) + "\n" for r in inputs), encoding="utf-8")
     out = tmp_path / "cli.jsonl"
     result = invoke("run", str(source), "-o", str(out), "--models-dir", str(tiny_store))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code in (0, 3), result.output
     from_cli = records_of(out)
-    from_api = [d.to_json() for d in normalise.normalise(INPUT_RECORDS, models_dir=tiny_store)]
+    from_api = [d.to_json() for d in normalise.normalise(inputs, models_dir=tiny_store)]
     assert from_api == from_cli
-    assert [r["status"] for r in from_api] == ["translated", "translated", "english"]
+    assert [r["status"] for r in from_api[:3]] == ["translated", "translated", "english"]
+    # the corpus-level checks ran on both paths: the shared footer is gone, the copy flagged
+    assert all("Giovanni Rossi" not in r["text"] for r in from_api[3:])
+    assert from_api[-1]["metadata"]["duplicate_of"] == "n0"
 
 
 def test_api_reuses_one_pipeline_and_accepts_plain_strings(tiny_store):

@@ -125,7 +125,8 @@ def read(items: Iterable[WorkItem], settings: Settings) -> Iterator[Document]:
             if isinstance(item, InputRecord):
                 yield read_record(item, settings)
             elif isinstance(item, RejectedRecord):
-                yield Document(id=item.id, source=item.id).fail(Status.ERROR, item.reason)
+                name = _valid_text(item.id)[0]
+                yield Document(id=name, source=name).fail(Status.ERROR, item.reason)
             else:
                 yield read_file(item, settings)
         except Exception as error:  # e.g. a file name the filesystem cannot encode
