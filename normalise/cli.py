@@ -13,22 +13,34 @@ from __future__ import annotations
 import logging
 import sys
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
 from . import __version__
 from .boilerplate import PatternError, load_rules
+from .corpus_reader import read_corpus
 from .duplicates import DuplicateFlagger
 from .executors import InlineExecutor, PipelineFactory
+from .exporters import (
+    EXPORTERS,
+    FORMATS,
+    ExportError,
+    ExportOptions,
+    open_exporters,
+    resolve_targets,
+)
+from .jsonl_input import read_records
 from .models.catalog import Catalog
 from .models.package import PackageError
 from .models.store import ModelStore
+from .progress import Progress
 from .repetition import RepeatThreshold, ThresholdError, count_repeated_lines
-from .report import RunReport
+from .report import SUMMARY_LINES, RunReport
 from .settings import MODELS_DIR_ENV, Settings, default_models_dir
 from .sources import InputFile, walk
-from .writers import write_json, write_jsonl
+from .writers import STDOUT, write_json
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
@@ -70,6 +82,9 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     Examples:
       normalise run seeds/ -o out/corpus.jsonl
       normalise run articles/ -o out/ --models-dir ./models-store
+      normalise run seeds/ -o out/corpus.tmx --format tmx
+      normalise export out/corpus.jsonl --format moses -o out/moses/
+      cat records.jsonl | normalise run - -o - > english.jsonl
       normalise models install translate-it_en-1_0.argosmodel
       normalise models list
     """
@@ -77,37 +92,147 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     _setup_logging(verbose, quiet)
 
 
-def _output_path(output: str) -> Path:
-    """A folder (existing, or written with a trailing slash) gets OUTPUT/corpus.jsonl."""
-    path = Path(output)
-    if path.is_dir() or output.endswith(("/", "\\")):
-        return path / "corpus.jsonl"
-    return path
-
-
-def _check_writable(path: Path) -> None:
+def _check_writable(path: Path, folder: bool = False) -> None:
+    """Fail early, with the reason, when ``path`` (a file, or a folder for multi-file
+    formats) cannot be written."""
     blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
     if blocker is not None:
         raise ConfigError(f"cannot write the output {path}: {blocker} is a file, not a folder")
-    if path.is_dir():
+    if folder and path.exists() and not path.is_dir():
+        raise ConfigError(f"cannot write the output {path}: it is a file, not a folder")
+    if not folder and path.is_dir():
         raise ConfigError(f"cannot write the output {path}: it is a folder")
+    directory = path if folder else path.parent
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        probe = path.parent / f".{path.name}.probe"
+        directory.mkdir(parents=True, exist_ok=True)
+        probe = directory / f".{path.name}.probe"
         probe.write_text("")
         probe.unlink()
     except OSError as error:
         raise ConfigError(f"cannot write the output {path}: {error.strerror or error}") from None
 
 
+def _targets(formats: tuple[str, ...], output: str) -> list[tuple[str, Path | str]]:
+    """Where each format is written; every target checked for writing before the run."""
+    try:
+        targets = resolve_targets(formats or ("jsonl",), output)
+    except ExportError as error:
+        raise ConfigError(str(error)) from None
+    for name, target in targets:
+        if target != STDOUT:
+            _check_writable(Path(target), folder=EXPORTERS[name].multi_file)
+    return targets
+
+
+def _report_path(targets: list[tuple[str, Path | str]], output: str) -> Path | None:
+    """Beside a single output file (``<stem>.report.json``), or inside the output folder."""
+    if output == STDOUT:
+        return None
+    [(name, first), *rest] = targets
+    if rest or EXPORTERS[name].multi_file:
+        return Path(output) / "corpus.report.json"
+    return Path(first).with_name(Path(first).stem + ".report.json")
+
+
+def _open_exporters(targets, options: ExportOptions) -> open_exporters:
+    try:
+        return open_exporters(targets, options)
+    except ExportError as error:
+        raise ConfigError(str(error)) from None
+
+
+def _export_summary(exporters: open_exporters) -> list[dict]:
+    return [
+        {
+            "format": name,
+            "outputs": stats.outputs,
+            "written": stats.written,
+            "unit": stats.unit,
+            "left_out": dict(sorted(stats.left_out.items())),
+            "notes": dict(sorted(stats.notes.items())),
+        }
+        for name, stats in exporters.stats().items()
+    ]
+
+
+def _echo_exports(exports: list[dict]) -> None:
+    for entry in exports:
+        where = ", ".join(entry["outputs"]) or "(nothing written)"
+        click.echo(f"{entry['format']}: {entry['written']} {entry['unit']} -> {where}", err=True)
+        for why, n in entry["left_out"].items():
+            click.echo(f"  left out: {n} document(s): {why}", err=True)
+        for why, n in entry["notes"].items():
+            click.echo(f"  note: {why}: {n}", err=True)
+
+
+def export_options(command):
+    """Options shared by `run` and `export`: which formats, and what goes into bitexts."""
+    command = click.option(
+        "--lang",
+        "source_langs",
+        multiple=True,
+        metavar="CODE",
+        help="Bitext formats: only sentences from this source language; repeatable.",
+    )(command)
+    command = click.option(
+        "--include-english",
+        is_flag=True,
+        help="TMX and Moses: include English-original sentences (as en-en pairs).",
+    )(command)
+    return click.option(
+        "-f",
+        "--format",
+        "formats",
+        multiple=True,
+        type=click.Choice(FORMATS),
+        help="Output format; repeatable (then -o is a folder). Default: jsonl.",
+    )(command)
+
+
+def _stdin_lines():
+    return sys.stdin.buffer
+
+
+def _work_items(input_path: Path, settings: Settings, report: RunReport):
+    """The run's work items, their number (None for a stream), and whether they can be read
+    twice (the repetition pre-pass needs that). JSONL input (``-`` or a ``.jsonl`` file) gives
+    records; a folder or another file gives files."""
+    if str(input_path) == STDOUT:
+        return read_records(_stdin_lines(), name="stdin"), None, False
+    if input_path.is_file() and input_path.suffix.lower() == ".jsonl":
+
+        class Records:
+            def __iter__(self):
+                with input_path.open("rb") as lines:
+                    yield from read_records(lines, name=input_path.name)
+
+        return Records(), None, True
+    files: list[InputFile] = []
+    for entry in walk(input_path, settings.extensions):
+        if isinstance(entry, InputFile):
+            files.append(entry)
+        else:
+            report.skip(entry)
+    return files, len(files), True
+
+
 @cli.command()
-@click.argument("input_path", metavar="INPUT", type=click.Path(exists=True, path_type=Path))
+@click.argument(
+    "input_path", metavar="INPUT", type=click.Path(exists=True, allow_dash=True, path_type=Path)
+)
 @click.option(
     "-o",
     "--output",
     required=True,
-    type=click.Path(),
-    help="Output JSONL file, or a folder (then OUTPUT/corpus.jsonl).",
+    type=click.Path(allow_dash=True),
+    help="Output file, or a folder (then OUTPUT/corpus.jsonl); - for standard output.",
+)
+@export_options
+@click.option(
+    "--report",
+    "report_option",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the JSON report. Default: beside the output (none with -o -).",
 )
 @models_dir_option
 @click.option(
@@ -147,6 +272,10 @@ def run(
     ctx: click.Context,
     input_path: Path,
     output: str,
+    formats: tuple[str, ...],
+    include_english: bool,
+    source_langs: tuple[str, ...],
+    report_option: Path | None,
     models_dir: Path | None,
     pattern_files: tuple[Path, ...],
     keep_boilerplate: bool,
@@ -158,13 +287,17 @@ def run(
 ) -> None:
     """Clean, detect, translate and align every article under INPUT.
 
-    INPUT is a folder (walked recursively: .txt, .md, .html, .htm) or one file. Writes one JSON
-    record per document to OUTPUT and a report beside it (OUTPUT with .report.json).
+    INPUT is a folder (walked recursively: .txt, .md, .html, .htm), one file, or JSONL records
+    {id, text, [lang], [format], [metadata]}: a .jsonl file, or - for standard input. Writes
+    one JSON record per document to OUTPUT (or the --format chosen) and a report beside it
+    (OUTPUT with .report.json).
 
     \b
     Examples:
       normalise run seeds/ -o out/corpus.jsonl
       normalise run crawl/ -o out/ --models-dir /data/argos --beam-size 2
+      normalise run seeds/ -o out/ -f jsonl -f tmx -f moses
+      cat articles.jsonl | normalise run - -o - | jq .text
     """
     quiet = ctx.obj["quiet"]
     try:
@@ -186,50 +319,59 @@ def run(
         load_rules(settings.pattern_files)
     except PatternError as error:
         raise ConfigError(str(error)) from None
-    out_path = _output_path(output)
-    _check_writable(out_path)
-    report_path = out_path.with_name(out_path.stem + ".report.json")
+    targets = _targets(formats, output)
+    report_path = report_option or _report_path(targets, output)
+    if report_path is not None:
+        _check_writable(report_path)
 
     report = RunReport()
-    files: list[InputFile] = []
-    for entry in walk(input_path, settings.extensions):
-        if isinstance(entry, InputFile):
-            files.append(entry)
-        else:
-            report.skip(entry)
-    repeated = count_repeated_lines(files, settings)  # pre-pass: the same for every worker
+    items, total, rereadable = _work_items(input_path, settings, report)
+    if rereadable:
+        repeated = count_repeated_lines(items, settings)  # pre-pass: the same for every worker
+    else:
+        repeated = None
+        log.info("standard input is read once: the repeated-line check is off")
+    log.info(
+        "input %s: %s, %d skipped; output: %s",
+        input_path,
+        "JSONL records" if total is None else f"{total} files",
+        len(report.skipped),
+        ", ".join(f"{name} -> {target}" for name, target in targets),
+    )
     executor = InlineExecutor()
-
-    def documents():
-        show = not quiet and sys.stderr.isatty()
-        with click.progressbar(
-            length=len(files), label="normalising", file=sys.stderr, hidden=not show
-        ) as bar:
-            factory = PipelineFactory(settings, extras={"repeated": repeated})
-            for doc in DuplicateFlagger()(executor.run(files, factory)):
-                report.add(doc)
-                bar.update(1)
-                yield doc
-
+    factory = PipelineFactory(settings, extras={"repeated": repeated})
+    options = ExportOptions(include_english, frozenset(source_langs))
+    show = not quiet and sys.stderr.isatty()
     try:
-        write_jsonl(documents(), out_path)
+        with _open_exporters(targets, options) as exporters, Progress(total, enabled=show) as bar:
+            for doc in DuplicateFlagger()(executor.run(items, factory)):
+                report.add(doc)
+                exporters.write(doc)
+                bar.update(sum(len(segment.sentences) for segment in doc.segments))
     except OSError as error:  # disk full, output folder removed mid-run: not the input's fault
-        raise ConfigError(
-            f"cannot write the output {out_path}: {error.strerror or error}"
-        ) from None
-    translate = executor.pipeline.translate if executor.pipeline else None
+        raise ConfigError(f"cannot write the output {output}: {error.strerror or error}") from None
+    pipeline = executor.pipeline
+    translate = pipeline.translate if pipeline else None
     report.missing_models = sorted(translate.missing) if translate else []
     report.counters = dict(translate.counters) if translate else {}
+    report.stage_seconds = pipeline.timer.seconds() if pipeline else {}
+    report.exports = _export_summary(exporters)
     report.finish()
-    try:
-        write_json(report.to_json(), report_path)
-    except OSError as error:
-        raise ConfigError(
-            f"cannot write the report {report_path}: {error.strerror or error}"
-        ) from None
+    if report_path is not None:
+        try:
+            write_json(report.to_json(), report_path)
+        except OSError as error:
+            raise ConfigError(
+                f"cannot write the report {report_path}: {error.strerror or error}"
+            ) from None
     if not quiet:
         click.echo(report.summary(), err=True)
-        click.echo(f"wrote {out_path} and {report_path}", err=True)
+        if formats and formats != ("jsonl",):
+            _echo_exports(report.exports)
+        elif output != STDOUT:
+            click.echo(f"wrote {', '.join(str(t) for _, t in targets)}", err=True)
+        if report_path is not None:
+            click.echo(f"report: {report_path}", err=True)
     if report.missing_models:
         langs = " ".join(report.missing_models)
         click.echo(
@@ -239,6 +381,62 @@ def run(
             err=True,
         )
     ctx.exit(EXIT_OK if report.complete else EXIT_PARTIAL)
+
+
+@cli.command("export")
+@click.argument(
+    "corpus",
+    metavar="CORPUS",
+    type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path),
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(allow_dash=True),
+    help="A file (jsonl, tmx, tsv, parquet) or a folder (moses, text); - for standard output.",
+)
+@export_options
+@click.pass_context
+def export_command(
+    ctx: click.Context,
+    corpus: Path,
+    output: str,
+    formats: tuple[str, ...],
+    include_english: bool,
+    source_langs: tuple[str, ...],
+) -> None:
+    """Convert a corpus written by `normalise run` (JSONL) to other formats, streaming.
+
+    \b
+    Examples:
+      normalise export out/corpus.jsonl -f tmx -o out/corpus.tmx
+      normalise export out/corpus.jsonl -f moses -o out/moses/ --lang it
+      normalise export out/corpus.jsonl -f text -o out/english/
+    """
+    if not formats:
+        raise ConfigError("choose an output format with --format (-f)")
+    targets = _targets(formats, output)
+    options = ExportOptions(include_english, frozenset(source_langs))
+    bad: list[str] = []
+
+    def on_error(line: int, problem: str) -> None:
+        bad.append(f"{corpus}:{line}: {problem}")
+
+    stdin = str(corpus) == STDOUT
+    with (
+        nullcontext(_stdin_lines()) if stdin else corpus.open("rb") as lines,
+        _open_exporters(targets, options) as exporters,
+    ):
+        for doc in read_corpus(lines, on_error):
+            exporters.write(doc)
+    if not ctx.obj["quiet"]:
+        _echo_exports(_export_summary(exporters))
+    for line in bad[:SUMMARY_LINES]:
+        click.echo(f"skipped {line}", err=True)
+    if len(bad) > SUMMARY_LINES:
+        click.echo(f"… and {len(bad) - SUMMARY_LINES} more lines skipped", err=True)
+    ctx.exit(EXIT_PARTIAL if bad else EXIT_OK)
 
 
 @cli.group()

@@ -19,6 +19,9 @@ from .stages.extract import extract
 from .stages.read import read
 from .stages.segment import segment
 from .stages.translate import Translate
+from .timing import StageTimer
+
+STAGES = ("read", "extract", "clean", "detect", "segment", "translate")
 
 
 class Pipeline:
@@ -28,16 +31,17 @@ class Pipeline:
         self.settings = settings or Settings()
         self.repeated = repeated
         self.translate = Translate(self.settings)
+        self.timer = StageTimer(STAGES)  # time per stage, for the run report
 
     def process(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Run decoded documents (``raw_text`` set) through extract..translate."""
-        s = self.settings
-        stream = extract(docs, s)
-        stream = clean(stream, s, self.repeated)
-        stream = detect(stream, s)
-        stream = segment(stream, s)
-        return self.translate(stream)
+        s, timed = self.settings, self.timer.wrap
+        stream = timed("extract", extract(docs, s))
+        stream = timed("clean", clean(stream, s, self.repeated))
+        stream = timed("detect", detect(stream, s))
+        stream = timed("segment", segment(stream, s))
+        return timed("translate", self.translate(stream))
 
     def process_items(self, items: Iterable[WorkItem]) -> Iterator[Document]:
         """Run files or records through the whole chain, read included."""
-        return self.process(read(items, self.settings))
+        return self.process(self.timer.wrap("read", read(items, self.settings)))

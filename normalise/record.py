@@ -12,6 +12,10 @@ from typing import Any
 
 SCHEMA_VERSION = 1
 
+# Line separators JSON leaves raw with ensure_ascii=False; Unicode-aware line splitters
+# (str.splitlines, many editors) would cut a JSONL record at them, so they are escaped.
+_RAW_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
 
 class Status:
     """Values of ``Document.status``. Anything but TRANSLATED and ENGLISH needs a reason."""
@@ -111,4 +115,5 @@ class Document:
         return cls(**fields)
 
     def dumps(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, sort_keys=False)
+        text = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=False)
+        return text.translate(_RAW_LINE_BREAKS)

@@ -1,4 +1,9 @@
-"""The run report: every input accounted for, with counts a person can read at a glance."""
+"""The run report: every input accounted for, with counts a person can read at a glance.
+
+The report is built from the documents as they leave the pipeline, plus what the run knows
+besides (skipped files, the translator's counters, the time per stage), so that stages never
+depend on it.
+"""
 
 from __future__ import annotations
 
@@ -11,23 +16,32 @@ from .duplicates import DUPLICATE_OF
 from .record import Document, Status
 from .sources import Skipped
 
+SUMMARY_LINES = 20  # problems and skipped files listed in the human summary; all in the JSON
+
 
 @dataclass
 class RunReport:
     started: float = field(default_factory=time.monotonic)
     documents: int = 0
+    sentences: int = 0
+    source_chars: int = 0
     by_status: Counter[str] = field(default_factory=Counter)
     by_lang: Counter[str] = field(default_factory=Counter)
     removed_by_reason: Counter[str] = field(default_factory=Counter)
+    inputs: list[dict[str, str]] = field(default_factory=list)  # every input, in order
     skipped: list[dict[str, str]] = field(default_factory=list)
     problems: list[dict[str, str]] = field(default_factory=list)
     duplicates: list[dict[str, str]] = field(default_factory=list)
     missing_models: list[str] = field(default_factory=list)
     counters: dict[str, int] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    exports: list[dict[str, Any]] = field(default_factory=list)  # what each format wrote
     seconds: float = 0.0
 
     def add(self, doc: Document) -> None:
         self.documents += 1
+        self.sentences += sum(len(segment.sentences) for segment in doc.segments)
+        self.source_chars += len(doc.source_text)
         self.by_status[doc.status or "unknown"] += 1
         self.by_lang[doc.lang or "none"] += 1
         for removal in doc.removed:
@@ -36,13 +50,17 @@ class RunReport:
             self.duplicates.append(
                 {"source": doc.source, "id": doc.id, DUPLICATE_OF: doc.metadata[DUPLICATE_OF]}
             )
+        entry = {"source": doc.source, "id": doc.id, "status": str(doc.status)}
         if doc.status not in Status.OK:
+            entry["reason"] = doc.reason or ""
             self.problems.append(
                 {"source": doc.source, "status": str(doc.status), "reason": doc.reason or ""}
             )
+        self.inputs.append(entry)
 
     def skip(self, item: Skipped) -> None:
         self.skipped.append({"source": item.relpath, "reason": item.reason})
+        self.inputs.append({"source": item.relpath, "status": "skipped", "reason": item.reason})
 
     @property
     def complete(self) -> bool:
@@ -52,25 +70,56 @@ class RunReport:
     def finish(self) -> None:
         self.seconds = round(time.monotonic() - self.started, 3)
 
+    def _rate(self, amount: int) -> float | None:
+        return round(amount / self.seconds, 2) if self.seconds else None
+
     def to_json(self) -> dict[str, Any]:
+        stages = {name: round(s, 3) for name, s in self.stage_seconds.items()}
+        if stages:
+            stages["other"] = round(max(self.seconds - sum(self.stage_seconds.values()), 0.0), 3)
         return {
             "documents": self.documents,
             "by_status": dict(sorted(self.by_status.items())),
             "by_lang": dict(sorted(self.by_lang.items())),
             "removed_by_reason": dict(sorted(self.removed_by_reason.items())),
+            "sentences": {
+                "total": self.sentences,
+                "translated": self.counters.get("sentences_translated", 0),
+                "cache_hits": self.counters.get("cache_hits", 0),
+            },
             "skipped": self.skipped,
             "problems": self.problems,
             "duplicates": self.duplicates,
             "missing_models": self.missing_models,
             "counters": self.counters,
             "seconds": self.seconds,
-            "docs_per_second": round(self.documents / self.seconds, 2) if self.seconds else None,
+            "stage_seconds": stages,
+            "throughput": {
+                "documents_per_second": self._rate(self.documents),
+                "sentences_per_second": self._rate(self.sentences),
+                "source_chars_per_second": self._rate(self.source_chars),
+            },
+            # kept for readers of schema-1 reports
+            "docs_per_second": self._rate(self.documents),
+            "exports": self.exports,
+            "inputs": self.inputs,
         }
 
     def summary(self) -> str:
         statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.by_status.items()))
         langs = ", ".join(f"{lang}: {n}" for lang, n in sorted(self.by_lang.items()))
         lines = [f"{self.documents} documents ({statuses}) in {self.seconds:.1f}s; {langs}"]
+        translated = self.counters.get("sentences_translated", 0)
+        hits = self.counters.get("cache_hits", 0)
+        rate = self._rate(self.sentences)
+        lines.append(
+            f"{self.sentences} sentences ({translated} translated, {hits} cache hits)"
+            + (f", {rate:.1f} sentences/s" if rate else "")
+        )
+        if self.stage_seconds:
+            slowest = sorted(self.stage_seconds.items(), key=lambda kv: -kv[1])
+            shown = [f"{name} {s:.2f}s" for name, s in slowest if s >= 0.005]
+            lines.append("time: " + ", ".join(shown))
         if self.removed_by_reason:
             removed = ", ".join(f"{n} {r}" for r, n in sorted(self.removed_by_reason.items()))
             lines.append(f"removed: {removed}")
@@ -80,9 +129,11 @@ class RunReport:
             )
         if self.skipped:
             lines.append(f"{len(self.skipped)} file(s) skipped:")
-            lines += [f"  {s['source']}: {s['reason']}" for s in self.skipped[:20]]
-        for problem in self.problems[:20]:
+            lines += [f"  {s['source']}: {s['reason']}" for s in self.skipped[:SUMMARY_LINES]]
+            if len(self.skipped) > SUMMARY_LINES:
+                lines.append(f"  … and {len(self.skipped) - SUMMARY_LINES} more (see the report)")
+        for problem in self.problems[:SUMMARY_LINES]:
             lines.append(f"  {problem['source']}: {problem['status']}: {problem['reason']}")
-        if len(self.problems) > 20:
-            lines.append(f"  … and {len(self.problems) - 20} more (see the report file)")
+        if len(self.problems) > SUMMARY_LINES:
+            lines.append(f"  … and {len(self.problems) - SUMMARY_LINES} more (see the report)")
         return "\n".join(lines)

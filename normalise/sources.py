@@ -31,7 +31,20 @@ class InputRecord:
         return self.id
 
 
-WorkItem = InputFile | InputRecord
+@dataclass(frozen=True)
+class RejectedRecord:
+    """An input record that could not be used (bad JSON, no text): it still becomes a
+    document, with status ``error`` and this reason, so that nothing vanishes."""
+
+    id: str
+    reason: str
+
+    @property
+    def relpath(self) -> str:
+        return self.id
+
+
+WorkItem = InputFile | InputRecord | RejectedRecord
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..record import Document, Status
 from ..settings import Settings
-from ..sources import InputFile, InputRecord, WorkItem, document_id
+from ..sources import InputFile, InputRecord, RejectedRecord, WorkItem, document_id
 from ..text.encoding import BinaryContent, decode, normalise_newlines
 
 HTML_EXTENSIONS = (".html", ".htm")
@@ -124,6 +124,9 @@ def read(items: Iterable[WorkItem], settings: Settings) -> Iterator[Document]:
         try:
             if isinstance(item, InputRecord):
                 yield read_record(item, settings)
+            elif isinstance(item, RejectedRecord):
+                name = _valid_text(item.id)[0]
+                yield Document(id=name, source=name).fail(Status.ERROR, item.reason)
             else:
                 yield read_file(item, settings)
         except Exception as error:  # e.g. a file name the filesystem cannot encode
