@@ -203,7 +203,7 @@ def test_stdin_to_stdout_filter_in_a_shell_pipeline(tiny_store, tmp_path):
         ("es-1", "translated"),
         ("en-1", "english"),
     ]
-    assert records[0]["metadata"] == {"source": "feed"}
+    assert records[0]["metadata"]["source"] == "feed"  # unknown field passed through
     assert records[3]["metadata"]["url"] == "https://example.org/a"
     assert "\r" not in direct.stderr  # no progress bar when stderr is not a terminal
     assert not list(Path.cwd().glob("*.report.json"))
