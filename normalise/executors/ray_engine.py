@@ -12,6 +12,7 @@ Install with ``pip install 'normalise[ray]'``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
@@ -62,12 +63,18 @@ class RayExecutor:
             return False
         try:
             if self.address:
-                ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
+                ray.init(
+                    address=self.address,
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    logging_level=logging.WARNING,
+                )
             else:
                 ray.init(
                     num_cpus=self.workers or available_cores(),
                     include_dashboard=False,
                     log_to_driver=False,
+                    logging_level=logging.WARNING,
                 )
         except (ConnectionError, RuntimeError, ValueError) as error:
             where = self.address or "a local instance"
