@@ -27,7 +27,7 @@ from .record import Document
 from .runstate import RunState, StateError
 from .sources import WorkItem
 
-DEFAULT_SHARD_SIZE = 100
+DEFAULT_SHARD_SIZE = 50
 ENGINES = ("local", "ray")
 
 # Settings that change how fast a run goes, never what it writes: a resumed run may change them.

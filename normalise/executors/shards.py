@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from ..pipeline import Pipeline
 from ..sources import InputFile, InputRecord, WorkItem
 
-MAX_SHARD_FACTOR = 4  # a shard never holds more than 4 x the shard size: bounds memory
+MAX_SHARD_FACTOR = 3  # a shard never holds more than 3 x the shard size: memory, balance
 _HASH_CHUNK = 1 << 20
 
 

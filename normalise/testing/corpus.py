@@ -27,13 +27,18 @@ def ntrex_articles(ntrex: Path) -> list[str]:
     line is the headline)."""
     ntrex = Path(ntrex)
     ids = (ntrex / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
-    articles = []
+    by_lang = []
     for filename in NTREX_FILES.values():
         lines = (ntrex / filename).read_text(encoding="utf-8").splitlines()
         numbered = zip(ids, lines, strict=True)
-        for _, group in groupby(numbered, key=lambda pair: pair[0]):
-            articles.append("\n\n".join(line for _, line in group) + "\n")
-    return articles
+        by_lang.append(
+            [
+                "\n\n".join(line for _, line in group) + "\n"
+                for _, group in groupby(numbered, key=lambda pair: pair[0])
+            ]
+        )
+    # interleaved (en, it, es, en, ...) so that any prefix of a corpus mixes the languages
+    return [article for triple in zip(*by_lang, strict=True) for article in triple]
 
 
 def write_corpus(folder: Path, count: int, articles: list[str]) -> Path:
