@@ -17,7 +17,9 @@ raylet, GCS and worker processes it starts): every 50 ms the tree is walked thro
 /proc/PID/task/*/children and the VmRSS of its members is summed; the largest sum is printed.
 (resource.getrusage(RUSAGE_CHILDREN) would give the largest single process only, not the
 tree's total at one moment.) Shared pages are counted once per process, so the figure is an
-upper bound.
+upper bound. CPU seconds (getrusage(RUSAGE_CHILDREN): the command and the pool workers it
+reaped; not Ray's daemons) and the load average are printed to judge the timings: on a shared
+machine other processes take cores, and the speed ratios then understate the engine.
 
     .venv/bin/python bench/scale.py                  # 1k and 10k documents
     .venv/bin/python bench/scale.py --sizes 200,2000 # quicker
@@ -26,6 +28,8 @@ upper bound.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -67,9 +71,11 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-def measure(args: list[str]) -> tuple[float, int]:
-    """Run a command; return (wall seconds, peak RSS of its process tree in KiB)."""
+def measure(args: list[str]) -> tuple[float, int, float]:
+    """Run a command; return (wall seconds, peak RSS of its process tree in KiB, CPU seconds
+    of the command and the workers it waited for)."""
     peak = 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     stop = threading.Event()
@@ -88,7 +94,9 @@ def measure(args: list[str]) -> tuple[float, int]:
     sampler.join()
     if process.returncode not in (0, 3):
         raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{stderr.decode()}")
-    return seconds, peak
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, peak, cpu
 
 
 def main() -> None:
@@ -113,7 +121,7 @@ def main() -> None:
             store.install(build_package(root / "built", lang, shape=shape, seed=seed))
         corpora = {n: write_corpus(root / f"in-{n}", n, articles) for n in (small, large)}
 
-        def run(size: int, engine: str, workers: int) -> tuple[float, int]:
+        def run(size: int, engine: str, workers: int) -> tuple[float, int, float]:
             out = root / f"out-{size}-{engine}-{workers}" / "corpus.jsonl"
             command = [sys.executable, "-m", "normalise", "-q", "run", str(corpora[size])]
             command += ["-o", str(out), "--models-dir", str(store.root)]
@@ -122,21 +130,24 @@ def main() -> None:
 
         print(f"models: {'argos-1.0 shape' if options.argos_shape else 'tiny'}")
         print(f"corpus: {len(articles)} distinct articles; {small} and {large} documents")
+        print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
         rates, peaks = {}, {}
         for engine, workers in [("local", 1), ("local", 2)] + (
             [] if options.no_ray else [("ray", 2)]
         ):
-            seconds, rss = run(small, engine, workers)
+            seconds, rss, cpu = run(small, engine, workers)
             rates[engine, workers], peaks[engine, workers] = small / seconds, rss
             print(
                 f"{engine} {workers} worker(s), {small} docs: {seconds:.1f} s, "
-                f"{small / seconds:.1f} docs/s, peak RSS {rss / 1024:.0f} MiB"
+                f"{small / seconds:.1f} docs/s, peak RSS {rss / 1024:.0f} MiB, "
+                f"CPU {cpu:.1f} s"
             )
-        seconds, rss_large = run(large, "local", 2)
+        seconds, rss_large, cpu = run(large, "local", 2)
         print(
             f"local 2 worker(s), {large} docs: {seconds:.1f} s, {large / seconds:.1f} docs/s, "
-            f"peak RSS {rss_large / 1024:.0f} MiB"
+            f"peak RSS {rss_large / 1024:.0f} MiB, CPU {cpu:.1f} s"
         )
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
         print(f"speedup local 2 workers / 1 worker: {rates['local', 2] / rates['local', 1]:.2f}")
         if not options.no_ray:
             print(f"ray 2 workers / local 2 workers: {rates['ray', 2] / rates['local', 2]:.2f}")

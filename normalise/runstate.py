@@ -90,8 +90,7 @@ class RunState:
                 "or write to another output"
             )
         self._remove_temporaries()
-        if previous is None:
-            self.write_manifest({"options": options, "complete": False})
+        self.write_manifest({"options": options, "complete": False})
 
     def close(self) -> None:
         if self._lock_handle is not None:

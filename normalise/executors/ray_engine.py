@@ -88,6 +88,7 @@ class RayExecutor:
         started = self._connect(ray)
         try:
             workers = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+            self.workers = workers  # as used, for the report
             actor_class = ray.remote(num_cpus=1)(_ShardWorker)
             one_thread = factory.with_threads(1)
             actors = [actor_class.remote(one_thread) for _ in range(workers)]
