@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -57,18 +57,45 @@ def _sha256_file(path) -> str:
         return f"unreadable:{type(error).__name__}"
 
 
-def _fingerprint_extra(value: Any) -> Any:
-    """Extras (e.g. corpus-level counts from a pre-pass) change the output, so they are part
-    of the fingerprint: by their own ``fingerprint()`` if they have one, else as JSON."""
+def _feed(digest, value: Any) -> None:
+    """Hash ``value`` in a canonical form: sets sorted, dataclasses by field, dicts by key,
+    so that equal values hash equally however they were built."""
     if hasattr(value, "fingerprint"):
-        return value.fingerprint()
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        value = value.fingerprint()
+    if is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name) for f in fields(value)}
+    if isinstance(value, dict):
+        digest.update(b"{")
+        for key in sorted(value, key=repr):
+            _feed(digest, key)
+            _feed(digest, value[key])
+        digest.update(b"}")
+    elif isinstance(value, set | frozenset):
+        digest.update(b"<")
+        for item in sorted(value, key=repr):
+            _feed(digest, item)
+        digest.update(b">")
+    elif isinstance(value, list | tuple):
+        digest.update(b"[")
+        for item in value:
+            _feed(digest, item)
+        digest.update(b"]")
+    else:
+        digest.update(repr(value).encode("utf-8", "surrogatepass") + b";")
+
+
+def extras_fingerprint(extras: dict[str, Any]) -> str:
+    """Extras, such as the pre-pass's corpus-level repeated lines, change the output, and
+    they change with the corpus: they are part of every shard's key (so shards are redone when
+    they change), not of the options a resumed run must share."""
+    digest = hashlib.sha256()
+    _feed(digest, extras)
+    return digest.hexdigest()
 
 
 def run_options(factory: PipelineFactory) -> dict[str, Any]:
-    """Everything that decides what a run writes: settings, pattern files' content, installed
-    models, extras and the normalise version. A resumed run must have the same."""
+    """The options that decide what a run writes: settings, pattern files' content, installed
+    models and the normalise version. A resumed run must have the same ones."""
     settings = factory.settings
     options: dict[str, Any] = {"normalise": __version__}
     for name, value in sorted(asdict(settings).items()):
@@ -83,9 +110,6 @@ def run_options(factory: PipelineFactory) -> dict[str, Any]:
         f"{p.from_code}-{p.to_code} {p.name} {p.version}"
         for p in Catalog(settings.models_dir).all()
     )
-    options["extras"] = {
-        name: _fingerprint_extra(value) for name, value in sorted(factory.extras.items())
-    }
     return json.loads(json.dumps(options, default=str))  # as it will read back from JSON
 
 
@@ -129,6 +153,7 @@ class ShardedRun:
         self.options = run_options(factory)
         self.options_sha256 = hashlib.sha256(
             json.dumps(self.options, sort_keys=True).encode()
+            + extras_fingerprint(factory.extras).encode()
         ).hexdigest()
         self.progress = RunProgress()
         self._order: deque[str] = deque()  # keys of planned shards not yet yielded

@@ -65,11 +65,14 @@ class RunState:
         self.root = Path(root)
         self.shards = self.root / "shards"
         self._lock_handle = None
+        self.changed_options: list[str] = []
 
     # -- lifetime -------------------------------------------------------------------------
     def open(self, options: dict[str, Any], *, fresh: bool = False) -> None:
-        """Lock the folder, start over if ``fresh``, and check that earlier work was done
-        with the same options (otherwise refuse rather than mix two kinds of output)."""
+        """Lock the folder, start over if ``fresh``, and note in :attr:`changed_options` the
+        options that differ from the saved progress'. Saved shards made with other options
+        never match this run's keys; they are not deleted now but when this run completes,
+        so that stopping at once and rerunning with the old options still finds them."""
         self.shards.mkdir(parents=True, exist_ok=True)
         self._lock()
         if fresh:
@@ -78,16 +81,11 @@ class RunState:
             with suppress(FileNotFoundError):
                 (self.root / MANIFEST).unlink()
         previous = self.read_manifest()
+        self.changed_options = []
         if previous is not None and previous.get("options") != options:
-            changed = sorted(
-                name
-                for name in set(options) | set(previous.get("options") or {})
-                if options.get(name) != (previous.get("options") or {}).get(name)
-            )
-            raise StateError(
-                f"{self.root} holds a run made with other options (changed: "
-                f"{', '.join(changed) or 'format'}); rerun with --fresh to start over, "
-                "or write to another output"
+            before = previous.get("options") or {}
+            self.changed_options = sorted(
+                name for name in set(options) | set(before) if options.get(name) != before.get(name)
             )
         self._remove_temporaries()
         self.write_manifest({"options": options, "complete": False})

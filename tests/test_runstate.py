@@ -54,10 +54,14 @@ def test_second_run_on_same_state_is_refused(tmp_path):
     opened(tmp_path / "s").close()  # released when the first closes
 
 
-def test_other_options_are_refused_naming_what_changed(tmp_path):
-    opened(tmp_path / "s").close()
-    with pytest.raises(StateError, match=r"changed: beam_size.*--fresh"):
-        opened(tmp_path / "s", {**OPTIONS, "beam_size": 2})
+def test_other_options_are_named_and_old_shards_kept_until_the_end(tmp_path):
+    with opened(tmp_path / "s") as state:
+        state.save("k1", ["{}"], {})
+        assert state.changed_options == []
+    with opened(tmp_path / "s", {**OPTIONS, "beam_size": 2}) as state:
+        assert state.changed_options == ["beam_size"]
+        assert state.keys() == {"k1"}  # pruned only once the new run completes
+        assert state.read_manifest()["options"]["beam_size"] == 2
 
 
 def test_fresh_discards_shards_and_options(tmp_path):

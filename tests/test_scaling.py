@@ -121,18 +121,37 @@ def test_rerun_resumes_everything_and_a_changed_file_is_redone(tmp_path, corpus,
     assert len(list((state / "shards").glob("*.done"))) == shards  # the old shard is pruned
 
 
-def test_fresh_starts_over_and_other_options_are_refused(tmp_path, tiny_store):
+def test_fresh_starts_over_and_other_options_are_not_mixed_in(tmp_path, tiny_store):
     out = tmp_path / "out"
-    base = ("run", str(SEEDS), "-o", f"{out}/", "--models-dir", str(tiny_store), "--workers", "1")
+    base = (
+        "run",
+        str(SEEDS),
+        "-o",
+        f"{out}/",
+        "--models-dir",
+        str(tiny_store),
+        "--workers",
+        "1",
+        "--shard-size",
+        "1",
+    )
     assert run_cli(*base).returncode == 0
-    refused = run_cli(*base, "--beam-size", "2")
-    assert refused.returncode == 2
-    assert "changed: beam_size" in refused.stderr and "--fresh" in refused.stderr
+    state = out / "corpus.jsonl.parts"
+    first_keys = {p.name for p in (state / "shards").glob("*.done")}
+
+    changed = run_cli(*base, "--beam-size", "2")
+    assert changed.returncode == 0, changed.stderr
+    assert "changed: beam_size" in changed.stderr
+    assert report_of(out / "corpus.jsonl")["execution"]["shards_resumed"] == 0
+    second_keys = {p.name for p in (state / "shards").glob("*.done")}
+    assert len(second_keys) == 5 and not second_keys & first_keys  # old ones pruned
+
     fresh = run_cli(*base, "--beam-size", "2", "--fresh")
     assert fresh.returncode == 0, fresh.stderr
     assert report_of(out / "corpus.jsonl")["execution"]["shards_resumed"] == 0
-    manifest = json.loads((out / "corpus.jsonl.parts" / "manifest.json").read_text())
+    manifest = json.loads((state / "manifest.json").read_text())
     assert manifest["options"]["beam_size"] == 2 and manifest["complete"] is True
+    assert len(manifest["shards"]) == 5
 
 
 def test_address_without_ray_engine_is_a_usage_error(tmp_path, tiny_store):
