@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
@@ -123,10 +124,12 @@ class RunProgress:
     shards_pruned: int = 0
     counters: Counter[str] = field(default_factory=Counter)
     missing: set[str] = field(default_factory=set)
+    stage_seconds: Counter[str] = field(default_factory=Counter)  # this run's shards only
 
 
 class ShardedRun:
-    """One resumable run whose progress lives in ``state_dir``, processed on ``executor``.
+    """One resumable run whose progress lives in ``state_dir`` (None: a temporary folder,
+    removed at the end), processed on ``executor``.
 
     Use it as a context manager: entering locks the state folder (one run at a time), starts
     over if ``fresh``, and refuses state made with other options (:class:`StateError`)::
@@ -138,13 +141,17 @@ class ShardedRun:
 
     def __init__(
         self,
-        state_dir: Path,
+        state_dir: Path | None,
         factory: PipelineFactory,
         executor: Executor,
         *,
         shard_size: int = DEFAULT_SHARD_SIZE,
         fresh: bool = False,
     ):
+        self._temporary = None
+        if state_dir is None:  # nowhere to keep progress (output to stdout): a scratch folder
+            self._temporary = tempfile.TemporaryDirectory(prefix="normalise-run-")
+            state_dir = Path(self._temporary.name)
         self.state = RunState(state_dir)
         self.fresh = fresh
         self.factory = factory
@@ -171,6 +178,8 @@ class ShardedRun:
 
     def __exit__(self, *exc) -> None:
         self.state.close()
+        if self._temporary is not None:
+            self._temporary.cleanup()
 
     def _plan(self, items: Iterable[WorkItem]) -> Iterator[Shard]:
         max_bytes = self.factory.settings.max_file_bytes
@@ -216,6 +225,7 @@ class ShardedRun:
                 "counters": result.counters,
                 "missing": result.missing,
             }
+            self.progress.stage_seconds.update(result.stage_seconds)
             self.state.save(result.key, result.lines, marker)
             yield from self._ready()
         yield from self._ready()

@@ -19,10 +19,10 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, is_dataclass
 
 from ..pipeline import Pipeline
-from ..sources import InputFile, InputRecord, WorkItem
+from ..sources import InputFile, WorkItem
 
 MAX_SHARD_FACTOR = 3  # a shard never holds more than 3 x the shard size: memory, balance
 _HASH_CHUNK = 1 << 20
@@ -44,6 +44,7 @@ class ShardResult:
     lines: list[str]
     counters: dict[str, int] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # worker time per stage
 
 
 def _name_hash(relpath: str) -> int:
@@ -69,15 +70,12 @@ def content_fingerprint(item: WorkItem, max_bytes: int) -> str:
     """The sha256 of what the pipeline will read for ``item`` (a file's bytes, a record's
     fields). A file that cannot be read, or is over the size limit, gets a fingerprint that
     says so, so that it is retried once it can be read."""
-    if isinstance(item, InputRecord):
+    if not isinstance(item, InputFile):  # a record (or a rejected one): its fields are its content
+        fields = asdict(item) if is_dataclass(item) else {"value": repr(item)}
         data = json.dumps(
-            [item.id, item.text, item.format, item.lang, item.metadata],
-            ensure_ascii=False,
-            sort_keys=True,
-            default=str,
+            [type(item).__name__, fields], ensure_ascii=False, sort_keys=True, default=str
         )
         return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
-    assert isinstance(item, InputFile)
     try:
         size = item.path.stat().st_size
         if size > max_bytes:
@@ -106,13 +104,19 @@ def process_shard(pipeline: Pipeline, shard: Shard) -> ShardResult:
     translate = pipeline.translate
     translate.start_shard()
     before = Counter(translate.counters)
+    seconds_before = pipeline.timer.seconds()
     lines = [doc.dumps() for doc in pipeline.process_items(shard.items)]
     counters = Counter(translate.counters)
     counters.subtract(before)
+    stage_seconds = {
+        name: seconds - seconds_before.get(name, 0.0)
+        for name, seconds in pipeline.timer.seconds().items()
+    }
     return ShardResult(
         index=shard.index,
         key=shard.key,
         lines=lines,
         counters={name: n for name, n in sorted(counters.items()) if n},
         missing=sorted(translate.missing),
+        stage_seconds=stage_seconds,
     )
