@@ -22,7 +22,8 @@ from . import __version__
 from .boilerplate import PatternError, load_rules
 from .corpus_reader import read_corpus
 from .duplicates import DuplicateFlagger
-from .executors import InlineExecutor, PipelineFactory
+from .executors import PipelineFactory
+from .executors.ray_engine import RayUnavailable
 from .exporters import (
     EXPORTERS,
     FORMATS,
@@ -38,6 +39,8 @@ from .models.store import ModelStore
 from .progress import Progress
 from .repetition import RepeatThreshold, ThresholdError, count_repeated_lines
 from .report import SUMMARY_LINES, RunReport
+from .runner import DEFAULT_SHARD_SIZE, ENGINES, ShardedRun, make_executor
+from .runstate import StateError
 from .settings import MODELS_DIR_ENV, Settings, default_models_dir
 from .sources import InputFile, walk
 from .writers import STDOUT, write_json
@@ -132,6 +135,17 @@ def _report_path(targets: list[tuple[str, Path | str]], output: str) -> Path | N
     if rest or EXPORTERS[name].multi_file:
         return Path(output) / "corpus.report.json"
     return Path(first).with_name(Path(first).stem + ".report.json")
+
+
+def _state_dir(targets: list[tuple[str, Path | str]], output: str) -> Path | None:
+    """Where a run keeps its shards: beside a single output file (``FILE.parts/``), or inside
+    the output folder (``corpus.parts/``); None (a temporary folder) for standard output."""
+    if output == STDOUT:
+        return None
+    [(name, first), *rest] = targets
+    if rest or EXPORTERS[name].multi_file:
+        return Path(output) / "corpus.parts"
+    return Path(first).with_name(Path(first).name + ".parts")
 
 
 def _open_exporters(targets, options: ExportOptions) -> open_exporters:
@@ -267,6 +281,35 @@ def _work_items(input_path: Path, settings: Settings, report: RunReport):
     show_default=True,
     help="Files larger than this many bytes get status too_large.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=None,
+    help="Worker processes (Ray: actors). Default: one per available core (Ray: per CPU).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="local: a process pool on this machine. ray: Ray actors (pip install 'normalise[ray]').",
+)
+@click.option(
+    "--address",
+    metavar="ADDR",
+    default=None,
+    help="Ray cluster to join: auto, or ray://host:port. Default: a private local Ray.",
+)
+@click.option(
+    "--shard-size",
+    type=click.IntRange(1),
+    default=DEFAULT_SHARD_SIZE,
+    show_default=True,
+    help="Documents per shard (on average): the unit of work and of resumption.",
+)
+@click.option(
+    "--fresh", is_flag=True, help="Discard the saved progress (OUTPUT.parts/) and start over."
+)
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -284,6 +327,11 @@ def run(
     beam_size: int,
     device: str,
     max_file_size: int,
+    workers: int | None,
+    engine: str,
+    address: str | None,
+    shard_size: int,
+    fresh: bool,
 ) -> None:
     """Clean, detect, translate and align every article under INPUT.
 
@@ -292,14 +340,21 @@ def run(
     one JSON record per document to OUTPUT (or the --format chosen) and a report beside it
     (OUTPUT with .report.json).
 
+    Progress is saved in shards beside the output (OUTPUT.parts/): run the same command again
+    after an interruption and it carries on where it stopped (see docs/scaling.md).
+
     \b
     Examples:
       normalise run seeds/ -o out/corpus.jsonl
       normalise run crawl/ -o out/ --models-dir /data/argos --beam-size 2
       normalise run seeds/ -o out/ -f jsonl -f tmx -f moses
       cat articles.jsonl | normalise run - -o - | jq .text
+      normalise run crawl/ -o out/ --workers 8
+      normalise run crawl/ -o out/ --engine ray --address auto
     """
     quiet = ctx.obj["quiet"]
+    if address and engine != "ray":
+        raise ConfigError("--address is for --engine ray")
     try:
         threshold = RepeatThreshold.parse(repeat_threshold)
     except ThresholdError as error:
@@ -338,23 +393,42 @@ def run(
         len(report.skipped),
         ", ".join(f"{name} -> {target}" for name, target in targets),
     )
-    executor = InlineExecutor()
     factory = PipelineFactory(settings, extras={"repeated": repeated})
     options = ExportOptions(include_english, frozenset(source_langs))
     show = not quiet and sys.stderr.isatty()
+    state_dir = _state_dir(targets, output)
+    executor = make_executor(engine, workers, address)
+    sharded = ShardedRun(state_dir, factory, executor, shard_size=shard_size, fresh=fresh)
     try:
-        with _open_exporters(targets, options) as exporters, Progress(total, enabled=show) as bar:
-            for doc in DuplicateFlagger()(executor.run(items, factory)):
-                report.add(doc)
-                exporters.write(doc)
-                bar.update(sum(len(segment.sentences) for segment in doc.segments))
+        with sharded, _open_exporters(targets, options) as exporters:
+            if sharded.state.changed_options and not quiet:
+                click.echo(
+                    f"note: the saved progress in {sharded.state.root} was made with other "
+                    f"options (changed: {', '.join(sharded.state.changed_options)}); it is not "
+                    "reused, and is removed when this run completes",
+                    err=True,
+                )
+            with Progress(total, enabled=show) as bar:
+                for doc in DuplicateFlagger()(sharded.documents(items)):
+                    report.add(doc)
+                    exporters.write(doc)
+                    bar.update(sum(len(segment.sentences) for segment in doc.segments))
+    except (StateError, RayUnavailable) as error:
+        raise ConfigError(str(error)) from None
     except OSError as error:  # disk full, output folder removed mid-run: not the input's fault
         raise ConfigError(f"cannot write the output {output}: {error.strerror or error}") from None
-    pipeline = executor.pipeline
-    translate = pipeline.translate if pipeline else None
-    report.missing_models = sorted(translate.missing) if translate else []
-    report.counters = dict(translate.counters) if translate else {}
-    report.stage_seconds = pipeline.timer.seconds() if pipeline else {}
+    progress = sharded.progress
+    report.missing_models = sorted(progress.missing)
+    report.counters = dict(sorted(progress.counters.items()))
+    report.stage_seconds = dict(progress.stage_seconds)
+    report.execution = {
+        "engine": engine,
+        "workers": getattr(executor, "workers", None) or 1,
+        "shards": progress.shards,
+        "shards_resumed": progress.shards_resumed,
+        "documents_resumed": progress.documents_resumed,
+        "state": str(state_dir) if state_dir else None,
+    }
     report.exports = _export_summary(exporters)
     report.finish()
     if report_path is not None:

@@ -36,6 +36,7 @@ class RunReport:
     counters: dict[str, int] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     exports: list[dict[str, Any]] = field(default_factory=list)  # what each format wrote
+    execution: dict[str, Any] = field(default_factory=dict)  # engine, workers, shards resumed
     seconds: float = 0.0
 
     def add(self, doc: Document) -> None:
@@ -92,6 +93,7 @@ class RunReport:
             "duplicates": self.duplicates,
             "missing_models": self.missing_models,
             "counters": self.counters,
+            "execution": self.execution,
             "seconds": self.seconds,
             "stage_seconds": stages,
             "throughput": {
@@ -120,6 +122,12 @@ class RunReport:
             slowest = sorted(self.stage_seconds.items(), key=lambda kv: -kv[1])
             shown = [f"{name} {s:.2f}s" for name, s in slowest if s >= 0.005]
             lines.append("time: " + ", ".join(shown))
+        if self.execution.get("shards_resumed"):
+            lines.append(
+                f"resumed {self.execution['shards_resumed']} of {self.execution['shards']} "
+                f"shards ({self.execution['documents_resumed']} documents) from "
+                f"{self.execution['state']}"
+            )
         if self.removed_by_reason:
             removed = ", ".join(f"{n} {r}" for r, n in sorted(self.removed_by_reason.items()))
             lines.append(f"removed: {removed}")

@@ -56,6 +56,7 @@ def test_run_writes_every_format_and_one_report(seeds_run):
     assert sorted(p.name for p in seeds_run.iterdir()) == [
         "corpus.jsonl",
         "corpus.parquet",
+        "corpus.parts",  # the run's shards, for resuming (docs/scaling.md)
         "corpus.report.json",
         "corpus.tmx",
         "corpus.tsv",

@@ -86,6 +86,8 @@ def hostile_run(tmp_path_factory, tiny_store) -> HostileRun:
         deny_reading(monkeypatch, root / UNREADABLE)
         out = base / "out" / "corpus.jsonl"
         args = ["run", str(root), "-o", str(out), "--models-dir", str(tiny_store)]
+        # --workers 1: in this process, where deny_reading and the socket guard are in force
+        args += ["--workers", "1"]
         result = CliRunner().invoke(cli, [*args, "--max-file-size", str(LIMIT)])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return HostileRun(root, expect, result, out, attempts)

@@ -1,20 +1,26 @@
 """Executors run the pipeline over work items; stages know nothing about them.
 
-An executor takes the work items of a run and a picklable :class:`PipelineFactory`, and yields
-finished documents *in input order*, whatever the number of workers. Each worker builds its
+An executor takes the shards of a run (see :mod:`.shards`) and a picklable
+:class:`PipelineFactory`, and yields a :class:`~.shards.ShardResult` for each as it completes,
+in any order; :mod:`normalise.runner` puts them back in input order. Each worker builds its
 pipeline once (models load once per worker) and keeps it for every shard it processes.
+
+Engines: :class:`InlineExecutor` (this process), :class:`~.pool.PoolExecutor` (a local process
+pool, the default) and :class:`~.ray_engine.RayExecutor` (``pip install 'normalise[ray]'``).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from ..pipeline import Pipeline
 from ..record import Document
 from ..settings import Settings
 from ..sources import WorkItem
+from .shards import Shard, ShardResult, process_shard
 
 
 @dataclass(frozen=True)
@@ -27,9 +33,30 @@ class PipelineFactory:
     def __call__(self) -> Pipeline:
         return Pipeline(self.settings, **self.extras)
 
+    def with_threads(self, threads: int) -> PipelineFactory:
+        """This factory with CTranslate2 held to ``threads`` threads per worker, unless the
+        settings fix a number: N workers on N cores must not each start 4 threads. (Thread
+        counts do not change translations, so they are not part of a run's fingerprint.)"""
+        if self.settings.intra_threads:
+            return self
+        return replace(self, settings=replace(self.settings, intra_threads=max(1, threads)))
+
+
+def available_cores() -> int:
+    """Cores this process may run on (the affinity mask, not the machine's total)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
 
 class Executor(Protocol):
-    def run(self, items: Iterable[WorkItem], factory: PipelineFactory) -> Iterator[Document]: ...
+    def map_shards(
+        self, shards: Iterable[Shard], factory: PipelineFactory
+    ) -> Iterator[ShardResult]:
+        """Process ``shards``, pulling them lazily (a bounded number in flight) and yielding
+        each result as soon as it is ready, in completion order."""
+        ...
 
 
 class InlineExecutor:
@@ -41,3 +68,11 @@ class InlineExecutor:
     def run(self, items: Iterable[WorkItem], factory: PipelineFactory) -> Iterator[Document]:
         self.pipeline = factory()
         return self.pipeline.process_items(items)
+
+    def map_shards(
+        self, shards: Iterable[Shard], factory: PipelineFactory
+    ) -> Iterator[ShardResult]:
+        if self.pipeline is None:
+            self.pipeline = factory()
+        for shard in shards:
+            yield process_shard(self.pipeline, shard)

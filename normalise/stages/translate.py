@@ -42,6 +42,14 @@ class Translate:
         self.counters: Counter[str] = Counter()
         self.missing: set[str] = set()  # languages that needed a model we do not have
 
+    def start_shard(self) -> None:
+        """Forget per-shard state (the sentence cache, missing languages) so that a shard's
+        output depends on its own documents only: CTranslate2's results vary slightly with
+        the company a sentence keeps in a batch, so a cache hit from another shard would make
+        the output depend on which worker ran which shard first."""
+        self._caches.clear()
+        self.missing.clear()
+
     def package_for(self, lang: str) -> ArgosPackage | None:
         if lang not in self._packages:
             self._packages[lang] = self.catalog.find(lang, self.settings.target_lang)

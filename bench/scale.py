@@ -1,0 +1,161 @@
+"""Scale benchmark: throughput per engine and worker count, and peak memory against run size.
+
+Builds a synthetic corpus from NTREX-128 (../shared/data/ntrex, beside the repository; CC BY-SA
+4.0) and the seed articles, installs generated translation models (tiny by default, the real
+Argos 1.0 shape with --argos-shape), and runs the real command line (``normalise run``) in a
+subprocess for each measurement. Prints numbers only; read them against the targets:
+
+    local, 2 workers >= 1.7 x local, 1 worker            (docs/second)
+    ray, 2 workers   >= 0.8 x local, 2 workers           (docs/second)
+    peak RSS at 10k documents <= 1.2 x peak RSS at 1k    (local engine, 2 workers)
+
+Documents per second are whole-command figures (interpreter start, worker start, model
+loading and the final corpus included), so they slightly favour fewer processes.
+
+Peak RSS is that of the whole process tree (the command, its pool workers, and for Ray the
+raylet, GCS and worker processes it starts): every 50 ms the tree is walked through
+/proc/PID/task/*/children and the VmRSS of its members is summed; the largest sum is printed.
+(resource.getrusage(RUSAGE_CHILDREN) would give the largest single process only, not the
+tree's total at one moment.) Shared pages are counted once per process, so the figure is an
+upper bound. CPU seconds (getrusage(RUSAGE_CHILDREN): the command and the pool workers it
+reaped; not Ray's daemons) and the load average are printed to judge the timings: on a shared
+machine other processes take cores, and the speed ratios then understate the engine.
+
+    .venv/bin/python bench/scale.py                  # 1k and 10k documents
+    .venv/bin/python bench/scale.py --sizes 200,2000 # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+NTREX = REPO.parent / "shared" / "data" / "ntrex"
+sys.path.insert(0, str(REPO))
+
+from normalise.models.store import ModelStore  # noqa: E402
+from normalise.testing.argos_builder import ARGOS_1_0, TINY, build_package  # noqa: E402
+from normalise.testing.corpus import ntrex_articles, seed_articles, write_corpus  # noqa: E402
+
+SAMPLE_SECONDS = 0.05
+
+
+def _tree(pid: int) -> list[int]:
+    pids, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        pids.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                stack += [int(child) for child in (task / "children").read_text().split()]
+            except OSError:
+                continue
+    return pids
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def measure(args: list[str]) -> tuple[float, int, float]:
+    """Run a command; return (wall seconds, peak RSS of its process tree in KiB, CPU seconds
+    of the command and the workers it waited for)."""
+    peak = 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, sum(_rss_kib(pid) for pid in _tree(process.pid)))
+            stop.wait(SAMPLE_SECONDS)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    seconds = time.monotonic() - start
+    stop.set()
+    sampler.join()
+    if process.returncode not in (0, 3):
+        raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{stderr.decode()}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, peak, cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="small,large document counts")
+    parser.add_argument("--argos-shape", action="store_true", help="real-size generated models")
+    parser.add_argument("--no-ray", action="store_true", help="skip the Ray measurement")
+    options = parser.parse_args()
+    small, large = (int(n) for n in options.sizes.split(","))
+
+    articles = seed_articles(REPO / "seeds")
+    if NTREX.is_dir():
+        articles = ntrex_articles(NTREX) + articles
+    else:
+        print(f"note: {NTREX} not found; corpus built from the seeds only")
+    shape = ARGOS_1_0 if options.argos_shape else TINY
+
+    with tempfile.TemporaryDirectory(prefix="normalise-scale-") as tmp:
+        root = Path(tmp)
+        store = ModelStore(root / "models")
+        for seed, lang in enumerate(["it", "es"]):
+            store.install(build_package(root / "built", lang, shape=shape, seed=seed))
+        corpora = {n: write_corpus(root / f"in-{n}", n, articles) for n in (small, large)}
+
+        def run(size: int, engine: str, workers: int) -> tuple[float, int, float]:
+            out = root / f"out-{size}-{engine}-{workers}" / "corpus.jsonl"
+            command = [sys.executable, "-m", "normalise", "-q", "run", str(corpora[size])]
+            command += ["-o", str(out), "--models-dir", str(store.root)]
+            command += ["--engine", engine, "--workers", str(workers)]
+            return measure(command)
+
+        print(f"models: {'argos-1.0 shape' if options.argos_shape else 'tiny'}")
+        print(f"corpus: {len(articles)} distinct articles; {small} and {large} documents")
+        print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+        rates, peaks = {}, {}
+        for engine, workers in [("local", 1), ("local", 2)] + (
+            [] if options.no_ray else [("ray", 2)]
+        ):
+            seconds, rss, cpu = run(small, engine, workers)
+            rates[engine, workers], peaks[engine, workers] = small / seconds, rss
+            print(
+                f"{engine} {workers} worker(s), {small} docs: {seconds:.1f} s, "
+                f"{small / seconds:.1f} docs/s, peak RSS {rss / 1024:.0f} MiB, "
+                f"CPU {cpu:.1f} s"
+            )
+        seconds, rss_large, cpu = run(large, "local", 2)
+        print(
+            f"local 2 worker(s), {large} docs: {seconds:.1f} s, {large / seconds:.1f} docs/s, "
+            f"peak RSS {rss_large / 1024:.0f} MiB, CPU {cpu:.1f} s"
+        )
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+        print(f"speedup local 2 workers / 1 worker: {rates['local', 2] / rates['local', 1]:.2f}")
+        if not options.no_ray:
+            print(f"ray 2 workers / local 2 workers: {rates['ray', 2] / rates['local', 2]:.2f}")
+        print(
+            f"peak RSS {large} / {small} docs (local, 2 workers): "
+            f"{rss_large / peaks['local', 2]:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""Shards: groups of documents, the unit of work and of resumption.
+
+Articles are small files, so work is cut into groups of documents, not files. A shard's
+boundaries depend only on the names of its documents (a boundary follows a document whose
+name hashes to 0 modulo the shard size), so adding or removing one file changes one shard,
+not every shard after it. A shard's *key* hashes the run's options and the name and content
+sha256 of each of its documents: the same key means the same output.
+
+A shard is processed with fresh per-shard state (the translation cache), because CTranslate2's
+results depend slightly on which sentences share a batch: the output of a shard then depends
+on its documents alone, never on which worker ran it or what that worker did before. That is
+what makes the output independent of the worker count and a resumed run equal to an
+uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field, is_dataclass
+
+from ..pipeline import Pipeline
+from ..sources import InputFile, WorkItem
+
+MAX_SHARD_FACTOR = 3  # a shard never holds more than 3 x the shard size: memory, balance
+_HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # position in the run: output order
+    key: str
+    items: tuple[WorkItem, ...]
+
+
+@dataclass
+class ShardResult:
+    """What a worker sends back: the records as JSON lines, in input order, and the stats."""
+
+    index: int
+    key: str
+    lines: list[str]
+    counters: dict[str, int] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # worker time per stage
+
+
+def _name_hash(relpath: str) -> int:
+    return int.from_bytes(hashlib.sha256(relpath.encode("utf-8", "surrogatepass")).digest()[:8])
+
+
+def group_items(items: Iterable[WorkItem], shard_size: int) -> Iterator[list[WorkItem]]:
+    """Cut ``items`` (in order) into shards of about ``shard_size`` documents."""
+    if shard_size < 1:
+        raise ValueError("shard_size must be at least 1")
+    group: list[WorkItem] = []
+    for item in items:
+        group.append(item)
+        at_boundary = _name_hash(item.relpath) % shard_size == 0
+        if at_boundary or len(group) >= MAX_SHARD_FACTOR * shard_size:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def content_fingerprint(item: WorkItem, max_bytes: int) -> str:
+    """The sha256 of what the pipeline will read for ``item`` (a file's bytes, a record's
+    fields). A file that cannot be read, or is over the size limit, gets a fingerprint that
+    says so, so that it is retried once it can be read."""
+    if not isinstance(item, InputFile):  # a record (or a rejected one): its fields are its content
+        fields = asdict(item) if is_dataclass(item) else {"value": repr(item)}
+        data = json.dumps(
+            [type(item).__name__, fields], ensure_ascii=False, sort_keys=True, default=str
+        )
+        return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+    try:
+        size = item.path.stat().st_size
+        if size > max_bytes:
+            return f"too-large:{size}"
+        digest = hashlib.sha256()
+        with open(item.path, "rb") as handle:
+            while chunk := handle.read(_HASH_CHUNK):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except (OSError, UnicodeError) as error:
+        return f"unreadable:{type(error).__name__}"
+
+
+def shard_key(options_sha256: str, sources: list[tuple[str, str]]) -> str:
+    digest = hashlib.sha256(options_sha256.encode())
+    for relpath, content in sources:
+        digest.update(b"\n")
+        digest.update(relpath.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+        digest.update(content.encode())
+    return digest.hexdigest()
+
+
+def process_shard(pipeline: Pipeline, shard: Shard) -> ShardResult:
+    """Run one shard through ``pipeline`` with fresh per-shard state; used by every engine."""
+    translate = pipeline.translate
+    translate.start_shard()
+    before = Counter(translate.counters)
+    seconds_before = pipeline.timer.seconds()
+    lines = [doc.dumps() for doc in pipeline.process_items(shard.items)]
+    counters = Counter(translate.counters)
+    counters.subtract(before)
+    stage_seconds = {
+        name: seconds - seconds_before.get(name, 0.0)
+        for name, seconds in pipeline.timer.seconds().items()
+    }
+    return ShardResult(
+        index=shard.index,
+        key=shard.key,
+        lines=lines,
+        counters={name: n for name, n in sorted(counters.items()) if n},
+        missing=sorted(translate.missing),
+        stage_seconds=stage_seconds,
+    )

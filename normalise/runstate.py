@@ -1,0 +1,206 @@
+"""The on-disk state of a resumable run: shards, completion markers and a manifest.
+
+Layout (``STATE`` is ``OUTPUT.parts/``, beside the corpus file)::
+
+    STATE/lock                  held (flock) while a run writes here: one run at a time
+    STATE/manifest.json         the options fingerprint and, once finished, the shard order
+    STATE/shards/KEY.jsonl      the records of one shard, in input order
+    STATE/shards/KEY.done       its completion marker: counts, sha256, per-file fingerprints
+
+Every file is written to a temporary name and renamed into place, and a marker is written
+only after its shard file is in place, so a marker always means a whole shard. A shard file
+without a marker, a marker whose shard file does not match its recorded size and sha256, or a
+leftover temporary file are all treated as never written: the shard is processed again. A
+reader of ``shards/`` therefore never sees a truncated record as long as it only reads shards
+that have a marker.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+MANIFEST = "manifest.json"
+
+
+class StateError(RuntimeError):
+    """The state folder cannot be used as it is; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class CompleteShard:
+    key: str
+    lines: list[str]
+    marker: dict[str, Any]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+class RunState:
+    """Open (and lock) the state folder of one output; see the module docstring."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.shards = self.root / "shards"
+        self._lock_handle = None
+        self.changed_options: list[str] = []
+
+    # -- lifetime -------------------------------------------------------------------------
+    def open(self, options: dict[str, Any], *, fresh: bool = False) -> None:
+        """Lock the folder, start over if ``fresh``, and note in :attr:`changed_options` the
+        options that differ from the saved progress'. Saved shards made with other options
+        never match this run's keys; they are not deleted now but when this run completes,
+        so that stopping at once and rerunning with the old options still finds them."""
+        self.shards.mkdir(parents=True, exist_ok=True)
+        self._lock()
+        if fresh:
+            shutil.rmtree(self.shards)
+            self.shards.mkdir()
+            with suppress(FileNotFoundError):
+                (self.root / MANIFEST).unlink()
+        previous = self.read_manifest()
+        self.changed_options = []
+        if previous is not None and previous.get("options") != options:
+            before = previous.get("options") or {}
+            self.changed_options = sorted(
+                name for name in set(options) | set(before) if options.get(name) != before.get(name)
+            )
+        self._remove_temporaries()
+        self.write_manifest({"options": options, "complete": False})
+
+    def close(self) -> None:
+        if self._lock_handle is not None:
+            self._lock_handle.close()
+            self._lock_handle = None
+
+    def __enter__(self) -> RunState:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _lock(self) -> None:
+        handle = open(self.root / "lock", "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:
+            handle.close()
+            if error.errno in (errno.EAGAIN, errno.EACCES):
+                raise StateError(
+                    f"another normalise run is writing {self.root}; wait for it to finish"
+                ) from None
+            raise
+        self._lock_handle = handle
+
+    def _remove_temporaries(self) -> None:
+        """Temporary files of a killed run: never complete, never read."""
+        for folder in (self.root, self.shards):
+            for path in folder.glob(".*.tmp"):
+                with suppress(FileNotFoundError):
+                    path.unlink()
+
+    # -- manifest -------------------------------------------------------------------------
+    def read_manifest(self) -> dict[str, Any] | None:
+        path = self.root / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as error:
+            raise StateError(
+                f"{path} is unreadable ({error}); rerun with --fresh to start over"
+            ) from None
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise StateError(
+                f"{path} was written by another version of normalise; "
+                "rerun with --fresh to start over"
+            )
+        return data
+
+    def write_manifest(self, data: dict[str, Any]) -> None:
+        body = {"format": FORMAT, **data}
+        text = json.dumps(body, ensure_ascii=False, indent=1) + "\n"
+        _write_atomic(self.root / MANIFEST, text.encode("utf-8"))
+
+    # -- shards ---------------------------------------------------------------------------
+    def _paths(self, key: str) -> tuple[Path, Path]:
+        return self.shards / f"{key}.jsonl", self.shards / f"{key}.done"
+
+    def load(self, key: str) -> CompleteShard | None:
+        """The records of a complete shard, verified against its marker; None otherwise."""
+        data_path, marker_path = self._paths(key)
+        try:
+            marker = json.loads(marker_path.read_text(encoding="utf-8"))
+            data = data_path.read_bytes()
+        except (OSError, ValueError):
+            return None
+        if (
+            not isinstance(marker, dict)
+            or marker.get("key") != key
+            or marker.get("bytes") != len(data)
+            or marker.get("sha256") != hashlib.sha256(data).hexdigest()
+        ):
+            return None
+        lines = data.decode("utf-8").splitlines()
+        if len(lines) != marker.get("documents"):
+            return None
+        return CompleteShard(key, lines, marker)
+
+    def is_complete(self, key: str) -> bool:
+        """Cheap check (marker present); :meth:`load` verifies the content."""
+        return self._paths(key)[1].is_file()
+
+    def save(self, key: str, lines: list[str], marker: dict[str, Any]) -> None:
+        """Write a shard, then its marker: both atomically, in that order."""
+        data_path, marker_path = self._paths(key)
+        data = "".join(line + "\n" for line in lines).encode("utf-8")
+        _write_atomic(data_path, data)
+        full = {
+            **marker,
+            "key": key,
+            "documents": len(lines),
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        _write_atomic(marker_path, (json.dumps(full, ensure_ascii=False) + "\n").encode())
+
+    def forget(self, key: str) -> None:
+        for path in self._paths(key)[::-1]:
+            with suppress(FileNotFoundError):
+                path.unlink()
+
+    def keys(self) -> set[str]:
+        return {path.stem for path in self.shards.glob("*.done")}
+
+    def prune(self, keep: set[str]) -> int:
+        """Remove shards that are not part of the current input (files changed or removed
+        since); returns how many. Called after a run has completed."""
+        removed = 0
+        for path in self.shards.iterdir():
+            if path.suffix in (".jsonl", ".done") and path.stem not in keep:
+                with suppress(FileNotFoundError):
+                    path.unlink()
+                    removed += path.suffix == ".done"
+        return removed
