@@ -97,3 +97,13 @@ def test_installed_twice_needs_replace(tmp_path, tiny_packages):
         store.install(tiny_packages["es"])
     assert store.install(tiny_packages["es"], replace=True).name == "translate-es_en-1_0"
     assert [p.name for p in store.packages()] == ["translate-es_en-1_0"]
+
+
+def test_zip_bomb_member_refused(tmp_path):
+    archive = tmp_path / "bomb.argosmodel"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("pkg/metadata.json", META)
+        zf.writestr("pkg/model/model.bin", b"\0" * (8 * 1024 * 1024))
+    with pytest.raises(PackageError, match="zip bomb"):
+        ModelStore(tmp_path / "store").install(archive)
+    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())

@@ -192,3 +192,48 @@ def test_sentences_carry_offsets_score_and_flags(tiny_store):
         assert doc.source_text[sentence.start : sentence.end] == sentence.src
         assert isinstance(sentence.score, float)
         assert isinstance(sentence.flags, list)
+
+
+def test_packages_with_stanza_or_minisbd_use_our_splitter_offline(tmp_path, monkeypatch):
+    """Real packages may carry a stanza/ or minisbd/ splitter: it is ignored (nothing
+    imported, nothing downloaded) and our own splitter decides the sentences. The BPE kind
+    runs through the same full CLI."""
+    import json
+    import socket
+
+    from click.testing import CliRunner
+    from conftest import SEEDS
+
+    from normalise.cli import cli
+    from normalise.text.sentences import split
+
+    store = ModelStore(tmp_path / "store")
+    splitter_files = {
+        "stanza/it/tokenize/combined.pt": b"not a real stanza model",
+        "stanza/resources.json": b"{}",
+        "minisbd/model.onnx": b"not a real minisbd model",
+    }
+    store.install(build_package(tmp_path / "b", "it", extra_files=splitter_files))
+    store.install(build_package(tmp_path / "b", "es", tokenizer="bpe", version="1.9"))
+    attempts = []
+
+    class RecordingSocket(socket.socket):
+        def __init__(self, *args, **kwargs):
+            attempts.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(socket, "socket", RecordingSocket)
+    out = tmp_path / "corpus.jsonl"
+    result = CliRunner().invoke(
+        cli, ["run", str(SEEDS), "-o", str(out), "--models-dir", str(store.root)]
+    )
+    assert result.exit_code == 0, result.output
+    assert attempts == [] and "stanza" not in sys.modules and "minisbd" not in sys.modules
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    by_lang = {r["lang"]: r for r in records if r["lang"] in ("it", "es")}
+    assert by_lang["it"]["translator"]["name"] == "translate-it_en-1_0"
+    assert by_lang["es"]["translator"] == {"name": "translate-es_en-1_9", "version": "1.9"}
+    for lang, record in by_lang.items():
+        assert record["status"] == "translated"
+        for segment in record["segments"]:
+            assert [s["src"] for s in segment["sentences"]] == split(segment["text"], lang)
