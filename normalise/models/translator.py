@@ -15,6 +15,7 @@ punctuation, else between words), translated piece by piece and rejoined: never 
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -164,7 +165,10 @@ class PackageTranslator:
         lengths = [max(1, len(unit)) for unit in units]
         order = sorted(range(len(units)), key=lambda i: lengths[i], reverse=True)
         prefix = self.package.target_prefix
-        pending = []
+        decoded: list[tuple[list[str], float | None, bool]] = [([], None, False)] * len(units)
+        # At most a few batches in flight: enough to keep every decoder busy, few enough that
+        # memory does not grow with the number of sentences.
+        in_flight: deque[tuple[list[int], int, list]] = deque()
         for batch in self._batches(lengths, order):
             limit = self.decoding_limit(lengths[batch[0]])
             futures = self.model.translate_batch(
@@ -179,17 +183,23 @@ class PackageTranslator:
                 replace_unknowns=True,
             )
             self.model_calls += 1
-            pending.append((batch, limit, futures))
-        decoded: list[tuple[list[str], float | None, bool]] = [([], None, False)] * len(units)
-        for batch, limit, futures in pending:
-            for index, future in zip(batch, futures, strict=True):
-                result = future.result()
-                tokens = result.hypotheses[0]
-                if prefix and tokens[:1] == [prefix]:
-                    tokens = tokens[1:]
-                score = result.scores[0] if result.scores else None
-                decoded[index] = (tokens, score, len(tokens) >= limit)
+            in_flight.append((batch, limit, futures))
+            if len(in_flight) > 2 * self.inter_threads:
+                self._collect(in_flight.popleft(), prefix, decoded)
+        while in_flight:
+            self._collect(in_flight.popleft(), prefix, decoded)
         return self._assemble(len(sentences), owners, decoded)
+
+    @staticmethod
+    def _collect(job, prefix: str | None, decoded: list) -> None:
+        batch, limit, futures = job
+        for index, future in zip(batch, futures, strict=True):
+            result = future.result()
+            tokens = result.hypotheses[0]
+            if prefix and tokens[:1] == [prefix]:
+                tokens = tokens[1:]
+            score = result.scores[0] if result.scores else None
+            decoded[index] = (tokens, score, len(tokens) >= limit)
 
     def _assemble(
         self,
