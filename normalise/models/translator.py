@@ -137,6 +137,26 @@ class PackageTranslator:
         pieces.append(tokens[start:])
         return pieces
 
+    def translate_tokens(self, tokens: list[str]) -> str:
+        """Translate one already-tokenised input of at most ``max_input_tokens`` tokens, with
+        the same options as :meth:`translate` (for tests and diagnostics)."""
+        decoded: list = [None]
+        limit = self.decoding_limit(max(1, len(tokens)))
+        prefix = self.package.target_prefix
+        futures = self.model.translate_batch(
+            [tokens],
+            target_prefix=[[prefix]] if prefix else None,
+            asynchronous=True,
+            beam_size=self.beam_size,
+            length_penalty=LENGTH_PENALTY,
+            max_input_length=0,
+            max_decoding_length=limit + (1 if prefix else 0),
+            return_scores=True,
+            replace_unknowns=True,
+        )
+        self._collect(([0], limit, futures), prefix, decoded)
+        return self.tokenizer.decode(decoded[0][0])
+
     def _batches(self, lengths: list[int], order: list[int]) -> list[list[int]]:
         """Consecutive runs of ``order`` (sorted by length, longest first) whose padded size
         (longest input x count) stays within ``max_batch_tokens``."""
