@@ -135,9 +135,8 @@ def run_engine(store: Path, documents: list[Document], args) -> tuple[float, int
     assert all(d.status == "translated" for d in out), {d.status for d in out}
     lengths = []
     for lang in FILES:
-        engine = stage.translator_for(lang)
         done = [s.en for d in out if d.lang == lang for seg in d.segments for s in seg.sentences]
-        lengths += [len(t) for t in engine.tokenizer.encode(done)]
+        lengths += [len(t) for t in stage.translator_for(lang).tokenizer.encode(done)]
     return seconds, stage.counters["sentences_translated"], statistics.mean(lengths)
 
 
@@ -154,6 +153,8 @@ def run_ceiling(store: Path, documents: list[Document], args) -> tuple[float, in
         distinct = list(
             dict.fromkeys(s for d in documents if d.lang == lang for s in sentences_of(d))
         )
+        if not distinct:
+            continue
         tokens = tokenizer.encode(distinct)
         model = ctranslate2.Translator(
             str(package.model_dir),
