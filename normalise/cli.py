@@ -90,6 +90,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
       cat records.jsonl | normalise run - -o - > english.jsonl
       normalise models install translate-it_en-1_0.argosmodel
       normalise models list
+      normalise models verify
     """
     ctx.obj = {"verbose": verbose, "quiet": quiet}
     _setup_logging(verbose, quiet)
@@ -275,6 +276,38 @@ def _work_items(input_path: Path, settings: Settings, report: RunReport):
     "--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu", show_default=True
 )
 @click.option(
+    "--compute-type",
+    type=click.Choice(
+        ["default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16"]
+        + ["float16", "bfloat16", "float32"]
+    ),
+    default="default",
+    show_default=True,
+    help="CTranslate2 compute type: default = as the model was saved; auto = the fastest "
+    "(BPE packages keep their saved type).",
+)
+@click.option(
+    "--inter-threads",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Batches decoded in parallel; 0 = automatic (2 on 2 cores).",
+)
+@click.option(
+    "--intra-threads",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Threads per decoding batch; 0 = automatic (1 on 2 cores).",
+)
+@click.option(
+    "--max-batch-tokens",
+    type=click.IntRange(16),
+    default=Settings.max_batch_tokens,
+    show_default=True,
+    help="Padded source tokens per translation batch.",
+)
+@click.option(
     "--max-file-size",
     type=click.IntRange(1),
     default=Settings.max_file_bytes,
@@ -326,6 +359,10 @@ def run(
     assume_lang: str | None,
     beam_size: int,
     device: str,
+    compute_type: str,
+    inter_threads: int,
+    intra_threads: int,
+    max_batch_tokens: int,
     max_file_size: int,
     workers: int | None,
     engine: str,
@@ -368,6 +405,10 @@ def run(
         assume_lang=assume_lang,
         beam_size=beam_size,
         device=device,
+        compute_type=compute_type,
+        inter_threads=inter_threads,
+        intra_threads=intra_threads,
+        max_batch_tokens=max_batch_tokens,
         max_file_bytes=max_file_size,
     )
     try:
@@ -604,6 +645,28 @@ class _ProgressAdapter:
 def _ensure(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@models.command("verify")
+@models_dir_option
+@click.pass_context
+def models_verify(ctx: click.Context, models_dir: Path | None) -> None:
+    """Re-hash installed packages: every file against its install record, and the archive
+    against the pinned manifest. Exit code 3 if any package fails."""
+    store = ModelStore(models_dir or default_models_dir())
+    results = store.verify()
+    if not results:
+        click.echo(f"no packages installed in {store.root}")
+    for result in results:
+        click.echo(result.describe(), err=not result.ok)
+    failed = [r.name for r in results if not r.ok]
+    if failed:
+        click.echo(
+            f"{len(failed)} package(s) failed verification; reinstall them with "
+            "`normalise models install --replace FILE` or `normalise models pull LANG`",
+            err=True,
+        )
+        ctx.exit(EXIT_PARTIAL)
 
 
 @models.command("remove")

@@ -39,11 +39,13 @@ class Settings:
     # translation
     models_dir: Path = field(default_factory=default_models_dir)
     target_lang: str = "en"
-    beam_size: int = 4
+    beam_size: int = 4  # as Argos uses
     device: str = "cpu"  # "cpu" | "cuda" | "auto"
-    compute_type: str = "default"
-    inter_threads: int = 1
-    intra_threads: int = 0  # 0: CTranslate2 picks
-    max_batch_tokens: int = 2048
-    max_input_tokens: int = 250  # longer sentences are split, never truncated
+    compute_type: str = "default"  # "default" (as saved) | "auto" (never int8 for BPE) | ...
+    inter_threads: int = 0  # parallel decoders; 0: automatic (2 on 2 cores)
+    intra_threads: int = 0  # threads per decoder; 0: automatic (1 on 2 cores)
+    max_batch_tokens: int = 1024  # padded source tokens per batch
+    max_input_tokens: int = 250  # longer sentences are split at safe points, never truncated
+    decoding_ratio: float = 2.0  # max_decoding_length = max(16, ratio * input + 10) per batch,
+    max_decoding_length: int = 512  # capped here
     docs_per_batch: int = 64

@@ -77,3 +77,104 @@ def test_download_verifies_sha256(tmp_path, tiny_packages):
     with pytest.raises(PackageError, match="sha256"):
         download(good, tmp_path / "t", opener=_opener(tampered))
     assert list((tmp_path / "t").iterdir()) == []  # nothing left behind
+
+
+def _install(tmp_path, archive):
+    store = tmp_path / "store"
+    result = CliRunner().invoke(
+        cli, ["models", "install", str(archive), "--models-dir", str(store)]
+    )
+    assert result.exit_code == 0, result.output
+    return store
+
+
+@pytest.fixture(scope="module")
+def unpinned_package(tmp_path_factory):
+    """A package whose name the manifest does not pin (a user's own build)."""
+    from normalise.testing.argos_builder import build_package
+
+    return build_package(tmp_path_factory.mktemp("own"), "it", package_name="translate-it_en-own")
+
+
+def test_verify_passes_then_catches_a_changed_byte(tmp_path, unpinned_package):
+    store = _install(tmp_path, unpinned_package)
+    runner = CliRunner()
+    ok = runner.invoke(cli, ["models", "verify", "--models-dir", str(store)])
+    assert ok.exit_code == 0, ok.output
+    assert "ok translate-it_en-own" in ok.output
+
+    model = store / "translate-it_en-own" / "model" / "model.bin"
+    data = bytearray(model.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit, in the middle of the weights
+    model.write_bytes(bytes(data))
+    bad = runner.invoke(cli, ["models", "verify", "--models-dir", str(store)])
+    assert bad.exit_code == 3
+    assert (
+        "FAILED translate-it_en-own" in bad.output and "model/model.bin has changed" in bad.output
+    )
+
+
+def test_verify_compares_the_archive_with_the_manifest(tmp_path, tiny_packages):
+    from normalise.models.store import ModelStore
+
+    store = ModelStore(_install(tmp_path, tiny_packages["it"]))
+    digest = sha256_of(tiny_packages["it"])
+    pinned = PinnedPackage("translate-it_en-1_0", "it", "en", "1.0", "https://x.invalid", digest)
+    (result,) = store.verify([pinned])
+    assert result.ok and result.pinned
+    other = PinnedPackage("translate-it_en-1_0", "it", "en", "1.0", "https://x.invalid", "0" * 64)
+    (result,) = store.verify([other])
+    assert not result.ok and "the manifest pins" in result.problems[0]
+
+
+def test_verify_reports_packages_without_record_and_added_files(tmp_path, unpinned_package):
+    store = _install(tmp_path, unpinned_package)
+    (store / "translate-it_en-own" / "model" / "extra.bin").write_bytes(b"x")
+    result = CliRunner().invoke(cli, ["models", "verify", "--models-dir", str(store)])
+    assert result.exit_code == 3 and "model/extra.bin was added" in result.output
+    (store / "translate-it_en-own" / ".normalise-install.json").unlink()
+    result = CliRunner().invoke(cli, ["models", "verify", "--models-dir", str(store)])
+    assert "no install record" in result.output
+
+
+def test_remove(tmp_path, tiny_packages):
+    store = _install(tmp_path, tiny_packages["it"])
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["models", "remove", "translate-it_en-1_0", "--models-dir", str(store)]
+    )
+    assert result.exit_code == 0 and not (store / "translate-it_en-1_0").exists()
+    again = runner.invoke(
+        cli, ["models", "remove", "translate-it_en-1_0", "--models-dir", str(store)]
+    )
+    assert again.exit_code == 2 and "no package named" in again.output
+
+
+def test_pull_records_the_archive_sha256(tmp_path, tiny_packages, monkeypatch):
+    """`pull` with a fake opener: progress, sha256 check, install, and a verifiable record."""
+    import json
+
+    from normalise.models import download as download_module
+
+    payload = tiny_packages["es"].read_bytes()
+    pinned = PinnedPackage(
+        "translate-es_en-1_0",
+        "es",
+        "en",
+        "1.0",
+        "https://example.invalid/es",
+        sha256_of(tiny_packages["es"]),
+        len(payload),
+    )
+    monkeypatch.setattr("normalise.models.manifest.pinned_for", lambda lang, to="en": pinned)
+    real = download_module.download
+    monkeypatch.setattr(
+        download_module,
+        "download",
+        lambda p, into, **kw: real(p, into, progress=kw["progress"], opener=_opener(payload)),
+    )
+    store = tmp_path / "store"
+    result = CliRunner().invoke(cli, ["models", "pull", "es", "--models-dir", str(store)])
+    assert result.exit_code == 0, result.output
+    record = json.loads((store / "translate-es_en-1_0" / ".normalise-install.json").read_text())
+    assert record["archive_sha256"] == pinned.sha256

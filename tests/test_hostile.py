@@ -219,7 +219,7 @@ def test_the_translator_chunks_the_long_line_into_many_inputs(tiny_store):
     translator = PackageTranslator(load_package(tiny_store / "translate-it_en-1_0"))
     line = long_line()
     tokens = translator.tokenizer.encode([line])[0]
-    chunks = translator._chunks(tokens)
+    chunks = translator.pieces(tokens)
     assert len(chunks) > 10
     assert all(len(chunk) <= translator.max_input_tokens for chunk in chunks)
     assert sum(chunks, []) == tokens

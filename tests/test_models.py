@@ -6,9 +6,8 @@ import zipfile
 import pytest
 
 from normalise.models.catalog import Catalog
-from normalise.models.package import PackageError, load_package
+from normalise.models.package import PackageError
 from normalise.models.store import ModelStore
-from normalise.models.translator import PackageTranslator
 
 
 def test_built_package_has_argos_layout(tiny_packages):
@@ -100,33 +99,11 @@ def test_installed_twice_needs_replace(tmp_path, tiny_packages):
     assert [p.name for p in store.packages()] == ["translate-es_en-1_0"]
 
 
-@pytest.fixture(scope="module")
-def translator(tiny_store):
-    return PackageTranslator(load_package(tiny_store / "translate-it_en-1_0"))
-
-
-SENTENCES = [
-    "Il governo ha approvato la nuova legge sul lavoro.",
-    "Ciao.",
-    "La partita è finita con una vittoria della squadra di casa dopo novanta minuti.",
-    "OpenAI e NVIDIA hanno stretto un accordo.",
-]
-
-
-def test_batch_order_is_restored(translator):
-    batched = translator.translate(SENTENCES)
-    one_by_one = [translator.translate([s])[0] for s in SENTENCES]
-    assert [t.text for t in batched] == [t.text for t in one_by_one]
-    assert all(t.score is not None for t in batched)
-
-
-def test_long_input_is_chunked_not_truncated(tiny_store):
-    package = load_package(tiny_store / "translate-it_en-1_0")
-    small = PackageTranslator(package, max_input_tokens=8)
-    long_sentence = " ".join(SENTENCES)
-    tokens = small.tokenizer.encode([long_sentence])[0]
-    chunks = small._chunks(tokens)
-    assert len(chunks) > 1 and sum(chunks, []) == tokens
-    (result,) = small.translate([long_sentence])
-    per_chunk = [small.translate_tokens(chunk) for chunk in chunks]
-    assert result.text == " ".join(text for text in per_chunk if text)
+def test_zip_bomb_member_refused(tmp_path):
+    archive = tmp_path / "bomb.argosmodel"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("pkg/metadata.json", META)
+        zf.writestr("pkg/model/model.bin", b"\0" * (8 * 1024 * 1024))
+    with pytest.raises(PackageError, match="zip bomb"):
+        ModelStore(tmp_path / "store").install(archive)
+    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())

@@ -39,6 +39,30 @@ from normalise.text.sentences import split, split_spans
                 "J. K. Rowling wrote.",
             ],
         ),
+        (
+            "it",
+            "Un terremoto di magnitudo 7.5. Poi lo tsunami. Oh, no. Non è finita.",
+            ["Un terremoto di magnitudo 7.5.", "Poi lo tsunami.", "Oh, no.", "Non è finita."],
+        ),
+        (
+            "es",
+            "Llueve en el suroeste de EE. UU. Tal como se preveía, Rosa llegó.",
+            ["Llueve en el suroeste de EE. UU.", "Tal como se preveía, Rosa llegó."],
+        ),
+        (
+            "en",
+            "It closed on Oct. 5 at 1 p.m. However, U.S. President Trump spoke. Det. Ray agreed.",
+            [
+                "It closed on Oct. 5 at 1 p.m.",
+                "However, U.S. President Trump spoke.",
+                "Det. Ray agreed.",
+            ],
+        ),
+        (
+            "it",
+            "«Andiamo!» Ha detto. Ma… Davvero? Sì.",
+            ["«Andiamo!»", "Ha detto.", "Ma…", "Davvero?", "Sì."],
+        ),
     ],
 )
 def test_split(lang, text, expected):
@@ -53,3 +77,27 @@ def test_spans_are_offsets_into_the_text():
 def test_text_without_punctuation_is_one_sentence():
     text = "parola " * 1000
     assert split(text, "it") == [text.strip()]
+
+
+def test_abbreviation_lists_are_data():
+    from normalise.text.sentences import abbreviations
+
+    assert {"sig", "dott"} <= abbreviations("it").never_final
+    assert "uu" in abbreviations("es").may_end
+    assert "sig" in abbreviations(None).never_final  # unknown language: every list
+
+
+def test_ntrex_sample_boundaries():
+    """The benchmark's scoring on a shipped 60-line NTREX-128 sample (see its README)."""
+    import importlib.util
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("bench_sentences", repo / "bench/sentences.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    sample = repo / "tests" / "data" / "ntrex_sample"
+    for lang in ("it", "es", "en"):
+        units = bench.paragraphs(bench.load_documents(sample, lang))
+        precision, recall, f1, *_ = bench.score(units, lang)
+        assert f1 >= 0.97, (lang, precision, recall)

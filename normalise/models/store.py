@@ -3,6 +3,10 @@
 Installing validates the whole archive before anything touches the store, extracts into a
 temporary folder inside the store, then renames it into place: a reader never sees a
 half-installed package, and a refused archive leaves the store exactly as it was.
+
+Each installed package carries an install record, ``.normalise-install.json``: the archive's
+name and sha256 (to compare with the pinned manifest) and the sha256 of every file extracted
+(so that ``verify`` catches a changed byte long after installation).
 """
 
 from __future__ import annotations
@@ -15,9 +19,13 @@ import tempfile
 import zipfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .manifest import PinnedPackage, load_manifest, sha256_of
 from .package import ArgosPackage, PackageError, load_package, validate_metadata
+
+INSTALL_RECORD = ".normalise-install.json"
 
 MAX_PACKAGE_BYTES = 2 * 1024**3  # uncompressed; the real it/es packages are ~90 MB
 MAX_COMPRESSION_RATIO = 200  # zip bomb guard for any single member
@@ -116,6 +124,7 @@ class ModelStore:
             with zipfile.ZipFile(archive) as zf:
                 zf.extractall(staging)
             load_package(staging / top)  # the files must make a usable package
+            _write_record(staging / top, archive)
             if target.exists():
                 old = self.root / f".replaced-{top}-{os.getpid()}"
                 target.rename(old)
@@ -127,6 +136,11 @@ class ModelStore:
             shutil.rmtree(staging, ignore_errors=True)
         return load_package(target)
 
+    def verify(self, manifest: list[PinnedPackage] | None = None) -> list[Verification]:
+        """Re-hash every installed package against its install record and the manifest."""
+        pinned = {p.name: p for p in (manifest if manifest is not None else load_manifest())}
+        return [verify_package(folder, pinned) for folder in self._folders()]
+
     def remove(self, name: str) -> Path:
         target = self.root / name
         if not (target / "metadata.json").is_file():
@@ -135,3 +149,64 @@ class ModelStore:
         target.rename(trash)
         shutil.rmtree(trash)
         return target
+
+
+def _files(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): sha256_of(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and path.name != INSTALL_RECORD
+    }
+
+
+def _write_record(folder: Path, archive: Path) -> None:
+    record = {
+        "archive": archive.name,
+        "archive_sha256": sha256_of(archive),
+        "files": _files(folder),
+    }
+    (folder / INSTALL_RECORD).write_text(json.dumps(record, indent=1), encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Verification:
+    name: str
+    ok: bool
+    problems: tuple[str, ...] = ()
+    pinned: bool = False  # the installed archive is the one the manifest pins
+
+    def describe(self) -> str:
+        if not self.ok:
+            return f"FAILED {self.name}: " + "; ".join(self.problems)
+        origin = "matches the pinned manifest sha256" if self.pinned else "not in the manifest"
+        return f"ok {self.name}: every file as installed; archive {origin}"
+
+
+def verify_package(folder: Path, pinned: dict[str, PinnedPackage]) -> Verification:
+    name = folder.name
+    try:
+        record = json.loads((folder / INSTALL_RECORD).read_text(encoding="utf-8"))
+        recorded: dict[str, str] = record["files"]
+    except FileNotFoundError:
+        return Verification(
+            name, False, ("no install record: reinstall it with `normalise models install`",)
+        )
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return Verification(name, False, (f"unreadable install record: {error}",))
+    problems = []
+    entry = pinned.get(name)
+    if entry is not None and entry.sha256 != record.get("archive_sha256"):
+        problems.append(
+            f"installed from an archive with sha256 {record.get('archive_sha256')}, "
+            f"the manifest pins {entry.sha256}"
+        )
+    actual = _files(folder)
+    for path, digest in recorded.items():
+        if path not in actual:
+            problems.append(f"{path} is missing")
+        elif actual[path] != digest:
+            problems.append(
+                f"{path} has changed (sha256 {actual[path][:12]}…, installed {digest[:12]}…)"
+            )
+    problems += [f"{path} was added after installation" for path in actual if path not in recorded]
+    return Verification(name, not problems, tuple(problems), pinned=entry is not None)

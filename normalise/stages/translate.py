@@ -2,7 +2,8 @@
 
 Documents are gathered in groups; the sentences of a group are translated per language in one
 engine call, each distinct sentence once (a bounded cache also serves repeats across groups),
-then written back to their documents. English passes through untouched.
+then written back to their documents with their model score and quality flags
+(``models/quality.py``). English passes through untouched.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from itertools import islice
 
 from ..models.catalog import Catalog
 from ..models.package import ArgosPackage, PackageError
-from ..models.translator import PackageTranslator, Translation
+from ..models.quality import quality_flags
+from ..models.translator import DecodingLimit, PackageTranslator, Translation
 from ..record import Document, Segment, Status
 from ..settings import Settings
 from .detect import UNDETERMINED
@@ -69,6 +71,7 @@ class Translate:
                 beam_size=s.beam_size,
                 max_batch_tokens=s.max_batch_tokens,
                 max_input_tokens=s.max_input_tokens,
+                decoding_limit=DecodingLimit(ratio=s.decoding_ratio, cap=s.max_decoding_length),
             )
         return self._translators[lang]
 
@@ -177,6 +180,8 @@ class Translate:
                 sentence.en = translation.text
                 if translation.score is not None:
                     sentence.score = round(translation.score, 4)
+                sentence.flags.extend(translation.flags)
+                sentence.flags.extend(quality_flags(sentence.src, translation.text))
             if lang is not None:
                 used.append(lang)
                 paragraphs.append(" ".join(s.en for s in segment.sentences if s.en))

@@ -6,6 +6,10 @@ weights (no torch), a SentencePiece model trained in-process, and the Argos zip 
 them. The loading code under test cannot tell them from a real package; only the translations
 are nonsense. A bias on ``</s>`` in the output projection keeps outputs short.
 
+Two tokenizer kinds, as in the real packages: ``sentencepiece`` (the 1.0 packages) and
+``bpe`` (the OPUS-MT ports such as es→en 1.9: a subword-nmt codes file ``bpe.model``, version
+0.2, learnt here over Moses-tokenised text; it needs ``sacremoses``).
+
 The same builder produces the benchmark model at the real Argos 1.0 shape
 (6+6 layers, d512, 8 heads, FFN 2048, ~32k vocabulary, int8).
 """
@@ -108,6 +112,68 @@ def train_sentencepiece(
     return buffer.getvalue()
 
 
+def learn_bpe(words: Iterable[str], merges: int) -> list[tuple[str, str]]:
+    """Learn subword-nmt style merges (version 0.2: ``</w>`` glued to a word's last symbol)."""
+    from collections import Counter
+
+    vocab = Counter(
+        tuple(word[:-1]) + (word[-1] + "</w>",) for word in words if word and " " not in word
+    )
+    learned: list[tuple[str, str]] = []
+    for _ in range(merges):
+        pairs: Counter[tuple[str, str]] = Counter()
+        for symbols, count in vocab.items():
+            for pair in zip(symbols, symbols[1:], strict=False):
+                pairs[pair] += count
+        if not pairs:
+            break
+        best = max(pairs.items(), key=lambda item: (item[1], item[0]))[0]
+        if pairs[best] < 2:
+            break
+        learned.append(best)
+        merged_vocab: Counter[tuple[str, ...]] = Counter()
+        for symbols, count in vocab.items():
+            out, i = [], 0
+            while i < len(symbols):
+                if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == best:
+                    out.append(symbols[i] + symbols[i + 1])
+                    i += 2
+                else:
+                    out.append(symbols[i])
+                    i += 1
+            merged_vocab[tuple(out)] += count
+        vocab = merged_vocab
+    return learned
+
+
+def bpe_codes_text(merges: list[tuple[str, str]]) -> str:
+    return "#version: 0.2\n" + "".join(f"{a} {b}\n" for a, b in merges)
+
+
+def _moses_words(lines: Iterable[str], lang: str) -> list[str]:
+    from sacremoses import MosesPunctNormalizer, MosesTokenizer
+
+    normalizer, tokenizer = MosesPunctNormalizer(lang=lang), MosesTokenizer(lang=lang)
+    return [word for line in lines for word in tokenizer.tokenize(normalizer.normalize(line))]
+
+
+def _vocabulary_from_bpe(codes: list[tuple[str, str]], words: list[str], size: int) -> list[str]:
+    """Every subword the codes produce on the training words, plus every character in both
+    forms (word-final and ``@@``-joined), after the specials: a closed vocabulary."""
+    from ..models.bpe import BPECodes
+
+    segmenter = BPECodes(codes)
+    tokens = dict.fromkeys(["<unk>", "<s>", "</s>"])
+    for char in sorted({c for word in words for c in word}):
+        tokens.setdefault(char)
+        tokens.setdefault(char + "@@")
+    for token in segmenter.segment(words):
+        tokens.setdefault(token)
+    vocab = list(tokens)
+    vocab += [f"<pad{i}>" for i in range(max(0, size - len(vocab)))]
+    return vocab
+
+
 def _vocabulary_from_sentencepiece(model: bytes, size: int) -> list[str]:
     import sentencepiece as spm
 
@@ -166,8 +232,8 @@ def _random_transformer_spec(shape: ModelShape, vocab: list[str], eos_id: int, s
     bias = np.zeros(v, dtype=np.float32)
     bias[eos_id] = shape.eos_bias
     # Padding entries never come out: they only give the projection its realistic size.
-    real_tokens = sum(1 for token in vocab if not token.startswith("<pad"))
-    bias[real_tokens:] = -1e4
+    padding = np.array([token.startswith("<pad") for token in vocab])
+    bias[padding] = -1e4
     decoder.projection.bias = bias
     return spec
 
@@ -200,25 +266,47 @@ def build_package(
     training_text: Iterable[str] | None = None,
     extra_metadata: dict | None = None,
     package_name: str | None = None,
+    tokenizer: str = "sentencepiece",
+    extra_files: dict[str, bytes] | None = None,
 ) -> Path:
     """Build ``translate-<from>_<to>-<version>.argosmodel`` in ``directory`` and return its path.
 
     The zip holds one top folder with ``metadata.json``, ``model/`` (CTranslate2) and
-    ``sentencepiece.model``: the layout of the real Argos 1.0 packages.
+    ``sentencepiece.model`` (the layout of the real Argos 1.0 packages) or, with
+    ``tokenizer="bpe"``, ``bpe.model`` (the OPUS-MT ports). ``extra_files`` adds files by
+    relative path, e.g. a ``stanza/`` folder as some real packages carry.
     """
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     name = package_name or f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
     lines = list(training_text) if training_text is not None else []
     lines += _DEFAULT_TEXT.get(from_code, []) + _DEFAULT_TEXT.get(to_code, [])
-    sp_model = train_sentencepiece(lines, shape.sp_vocab_size)
-    vocab = _vocabulary_from_sentencepiece(sp_model, shape.vocab_size)
+    if tokenizer == "sentencepiece":
+        sp_model = train_sentencepiece(lines, shape.sp_vocab_size)
+        vocab = _vocabulary_from_sentencepiece(sp_model, shape.vocab_size)
+        tokenizer_files = {"sentencepiece.model": sp_model}
+    elif tokenizer == "bpe":
+        words = _moses_words(lines, from_code)
+        codes = learn_bpe(words, merges=shape.sp_vocab_size)
+        vocab = _vocabulary_from_bpe(codes, words, shape.vocab_size)
+        tokenizer_files = {"bpe.model": bpe_codes_text(codes).encode("utf-8")}
+    else:
+        raise ValueError(f"unknown tokenizer kind {tokenizer!r}")
+    prefix = (extra_metadata or {}).get("target_prefix")
+    if prefix and prefix not in vocab:  # a real package's prefix token is in its vocabulary
+        padding = next((i for i, token in enumerate(vocab) if token.startswith("<pad")), None)
+        if padding is None:
+            vocab.append(prefix)
+        else:
+            vocab[padding] = prefix
 
     with tempfile.TemporaryDirectory(prefix="argos-build-") as tmp:
         root = Path(tmp) / name
         root.mkdir()
         write_ctranslate2_model(root / "model", shape, vocab, seed=seed)
-        (root / "sentencepiece.model").write_bytes(sp_model)
+        for relative, data in {**tokenizer_files, **(extra_files or {})}.items():
+            (root / relative).parent.mkdir(parents=True, exist_ok=True)
+            (root / relative).write_bytes(data)
         metadata = {
             "package_version": version,
             "argos_version": "1.0",

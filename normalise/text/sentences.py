@@ -6,6 +6,10 @@ quotes or brackets) when whitespace follows and the next word starts a sentence,
 a known abbreviation or an initial. Decimals and thousands ("7,5", "1.000") have no space
 after the point and never split.
 
+The abbreviation lists are data (``normalise/data/abbreviations.toml``), in two kinds: those
+that never end a sentence ("Sig.", "Sr.", "Mr.") and those that may, when a capitalised word
+follows ("etc.", "EE. UU.", "p.m."). Measured on NTREX-128 by ``bench/sentences.py``.
+
 :func:`split_spans` returns character offsets, so that each sentence maps back into the
 cleaned source text.
 """
@@ -13,75 +17,88 @@ cleaned source text.
 from __future__ import annotations
 
 import re
+import tomllib
+from dataclasses import dataclass
 from functools import lru_cache
-
-_COMMON_ABBREVIATIONS = """
-    mr mrs ms dr prof st jr sr vs etc approx fig figs no nos vol ed eds inc ltd co corp
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
-    gen gov sen rep col lt sgt capt cmdr adm rev hon est dept univ assn bros
-    p pp ca cf al e.g i.e u.s u.k u.n a.m p.m d.c
-"""
-_ABBREVIATIONS = {
-    "en": _COMMON_ABBREVIATIONS,
-    "it": _COMMON_ABBREVIATIONS
-    + """sig sigg sig.ra dott dott.ssa ing avv arch geom rag on pag pagg ecc cap art
-        n nn tel sec vd cfr es ca s.p.a s.r.l spa srl prov reg
-    """,
-    "es": _COMMON_ABBREVIATIONS
-    + """sra srta sres dra dña d lic ing arq pág págs art núm cap tel avda av uu ee.uu
-        ee uu ud uds vd vds sa s.a s.l cía admón aprox atte dpto
-    """,
-}
+from importlib import resources
 
 # Sentence-final punctuation, then closing quotes/brackets, then whitespace.
-_BOUNDARY = re.compile(r"""([.!?…]+|\.\.\.)(["'”’»)\]]*)(\s+)""")
+_BOUNDARY = re.compile(r"""([.!?…]+)(["'”’»)\]]*)(\s+)""")
 _OPENERS = "\"'“‘«¿¡([—–-"
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)$")
 
+NEVER, MAY_END = "never", "may_end"
+
+
+@dataclass(frozen=True)
+class Abbreviations:
+    never_final: frozenset[str]
+    may_end: frozenset[str]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(word.strip(".").lower() for word in text.split())
+
 
 @lru_cache(maxsize=8)
-def _abbreviations(lang: str) -> frozenset[str]:
-    words = _ABBREVIATIONS.get(lang, " ".join(_ABBREVIATIONS.values()))
-    return frozenset(word.strip(".").lower() for word in words.split())
+def abbreviations(lang: str | None) -> Abbreviations:
+    """The lists for ``lang`` (plus the common ones); every language's for an unknown one."""
+    raw = (resources.files("normalise") / "data" / "abbreviations.toml").read_text("utf-8")
+    table = tomllib.loads(raw)
+    langs = [lang] if lang in table and lang != "common" else [k for k in table if k != "common"]
+    sections = [table["common"], *(table[k] for k in langs)]
+    may_end = frozenset().union(*(_words(s.get("may_end", "")) for s in sections))
+    never = frozenset().union(*(_words(s.get("never_final", "")) for s in sections))
+    return Abbreviations(never_final=never - may_end, may_end=may_end)
+
+
+def _next_word_start(text: str, index: int) -> str:
+    rest = text[index:].lstrip(_OPENERS)
+    return rest[:1]
 
 
 def _starts_sentence(text: str, index: int) -> bool:
-    rest = text[index:].lstrip(_OPENERS)
-    if not rest:
+    first = _next_word_start(text, index)
+    if not first:
         return False
-    first = rest[0]
     return first.isupper() or first.isdigit() or text[index] in _OPENERS
 
 
-def _is_abbreviation(text: str, end: int, abbreviations: frozenset[str]) -> bool:
-    """Is the word ending just before ``end`` (the point) an abbreviation or an initial?"""
+def abbreviation_kind(text: str, end: int, table: Abbreviations) -> str | None:
+    """How the word ending just before ``end`` (a point) behaves: NEVER, MAY_END or None."""
     match = _WORD_BEFORE.search(text, 0, end)
     if not match:
-        return False
+        return None
     word = match.group(1).strip("'’-").lower()
-    if word in abbreviations or word.rstrip(".") in abbreviations:
-        return True
-    # Initials and dotted acronyms: "J.", "U.S.", "EE.UU." (but not "AI." or "GPU.")
+    key = word.rstrip(".")
+    if key in table.never_final:
+        return NEVER
+    if key in table.may_end:
+        return MAY_END
     letters = word.replace(".", "")
     if len(letters) == 1 and letters.isalpha():
-        return True
-    return "." in word and all(len(part) <= 2 for part in word.split(".") if part)
+        return NEVER  # an initial: "J. K. Rowling"
+    if "." in key and letters.isalpha() and all(len(part) <= 2 for part in key.split(".")):
+        return MAY_END  # a dotted acronym: "A.I."
+    return None
 
 
 def split_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` of ``text``, without surrounding whitespace."""
-    abbreviations = _abbreviations(lang or "")
+    table = abbreviations(lang)
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _BOUNDARY.finditer(text):
-        punct_end = match.end(1)
         after = match.end(3)
         if after >= len(text) or not _starts_sentence(text, after):
             continue
-        if match.group(1) == "." and _is_abbreviation(text, match.start(1), abbreviations):
-            # "EE. UU." and "U. S." are written with spaces too: the next token decides.
-            continue
-        end = match.end(2) if match.group(2) else punct_end
+        if match.group(1) == ".":
+            kind = abbreviation_kind(text, match.start(1), table)
+            if kind == NEVER:
+                continue
+            if kind == MAY_END and not _next_word_start(text, after).isupper():
+                continue
+        end = match.end(2) if match.group(2) else match.end(1)
         spans.append((start, end))
         start = after
     spans.append((start, len(text)))
