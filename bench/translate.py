@@ -2,8 +2,10 @@
 per-document baseline, side by side in one run. Prints numbers; asserts nothing about speed.
 
 Model: a random-weight package of the real Argos 1.0 shape (6+6 layers, d512, 8 heads, FFN
-2048, 32k vocabulary, int8), built with ``normalise.testing.argos_builder``; an EOS bias
-(``--eos-bias``) keeps outputs at a realistic length (the mean output length of each path is
+2048, 32k vocabulary, int8), built with ``normalise.testing.argos_builder``. Its "length
+clock" (``--eos-after``, default 30) makes the decoder stop by itself after ~30-40 tokens, about
+the length of an NTREX sentence, whatever the decoding limit: so every path does the decoding
+work a real model would, not work up to its limit (the mean output length of each path is
 printed). Input: the Italian and Spanish sides of NTREX-128 (``../shared/data/ntrex``,
 resolved from this script), one document per NTREX document id, about 4,000 sentences.
 
@@ -101,12 +103,12 @@ def fresh(documents: list[Document]) -> list[Document]:
     return [Document.from_json(json.loads(doc.dumps())) for doc in documents]
 
 
-def build_store(root: Path, eos_bias: float) -> Path:
+def build_store(root: Path, eos_after: int) -> Path:
     """Both packages, the same random weights, SentencePiece trained on NTREX text."""
     training = []
     for name in (*FILES.values(), "newstest2019-src.eng.txt"):
         training += (NTREX / name).read_text(encoding="utf-8").splitlines()
-    shape = replace(ARGOS_1_0, eos_bias=eos_bias)
+    shape = replace(ARGOS_1_0, eos_after=eos_after)
     store = ModelStore(root / "store")
     for lang in FILES:
         archive = build_package(root / "built", lang, shape=shape, training_text=training)
@@ -227,7 +229,7 @@ def main() -> None:
     parser.add_argument("--inter-threads", type=int, default=2)
     parser.add_argument("--intra-threads", type=int, default=1)
     parser.add_argument("--max-batch-tokens", type=int, default=Settings.max_batch_tokens)
-    parser.add_argument("--eos-bias", type=float, default=0.4)
+    parser.add_argument("--eos-after", type=int, default=30, help="decoder stops near here")
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -244,7 +246,7 @@ def main() -> None:
     wall = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-translate-") as tmp:
         start = time.perf_counter()
-        store = build_store(Path(tmp), args.eos_bias)
+        store = build_store(Path(tmp), args.eos_after)
         print(
             f"built 2 random-weight Argos-1.0-shape packages in {time.perf_counter() - start:.0f} s"
         )

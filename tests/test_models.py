@@ -6,8 +6,9 @@ import zipfile
 import pytest
 
 from normalise.models.catalog import Catalog
-from normalise.models.package import PackageError
+from normalise.models.package import PackageError, load_package
 from normalise.models.store import ModelStore
+from normalise.models.translator import PackageTranslator
 
 
 def test_built_package_has_argos_layout(tiny_packages):
@@ -107,3 +108,30 @@ def test_zip_bomb_member_refused(tmp_path):
     with pytest.raises(PackageError, match="zip bomb"):
         ModelStore(tmp_path / "store").install(archive)
     assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())
+
+
+def test_length_clock_stops_the_decoder_whatever_the_limit(tmp_path):
+    """Benchmarks rely on generated models that stop by themselves (see bench/translate.py)."""
+    from dataclasses import replace
+
+    from normalise.testing.argos_builder import TINY, build_package, extract_package
+
+    archive = build_package(tmp_path, "it", shape=replace(TINY, eos_after=12))
+    translator = PackageTranslator(load_package(extract_package(archive, tmp_path / "x")))
+    sentences = [
+        "Il governo ha approvato la nuova legge sul lavoro.",
+        "Ciao.",
+        "La partita è finita con una vittoria della squadra di casa dopo novanta minuti.",
+    ]
+    tokens = translator.tokenizer.encode(sentences)
+    lengths = {
+        limit: [
+            len(r.hypotheses[0])
+            for r in translator.model.translate_batch(
+                tokens, beam_size=4, max_decoding_length=limit
+            )
+        ]
+        for limit in (60, 200)
+    }
+    assert lengths[60] == lengths[200]
+    assert all(8 <= n <= 20 for n in lengths[60]), lengths

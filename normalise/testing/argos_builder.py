@@ -68,6 +68,11 @@ class ModelShape:
     eos_bias: float = 1.0
     weight_scale: float = 0.08
     quantization: str | None = None
+    eos_after: int | None = None
+    """If set, the decoder stops by itself after about this many tokens, whatever its decoding
+    limit: a "length clock" (see :func:`_add_length_clock`). Random weights alone never pick
+    ``</s>`` at a steady rate, so beam search would run to the limit and benchmarks would time
+    decoding work no real model does."""
 
 
 TINY = ModelShape()
@@ -84,6 +89,7 @@ ARGOS_1_0 = ModelShape(
     eos_bias=0.0,
     weight_scale=0.02,
     quantization="int8",
+    eos_after=30,
 )
 """The shape of the real Argos 1.0 packages (it→en, es→en)."""
 
@@ -235,7 +241,49 @@ def _random_transformer_spec(shape: ModelShape, vocab: list[str], eos_id: int, s
     padding = np.array([token.startswith("<pad") for token in vocab])
     bias[padding] = -1e4
     decoder.projection.bias = bias
+    if shape.eos_after is not None:
+        _add_length_clock(decoder, d, eos_id, shape.eos_after)
     return spec
+
+
+CLOCK_SLOPE = 1.0  # EOS logit gained per decoding step, near the stopping step
+CLOCK_MAX_POSITIONS = 1024
+
+
+def _add_length_clock(decoder, d: int, eos_id: int, eos_after: int) -> None:
+    """Make ``</s>`` win at about step ``eos_after``, with no change to the compute.
+
+    One model dimension is reserved as a clock: the decoder's position encodings (given
+    explicitly, sinusoidal elsewhere) carry ``c * (t - eos_after)`` there, the embeddings and
+    every sublayer output write nothing there, and only the ``</s>`` row of the output
+    projection reads it. So the ``</s>`` logit rises by about ``CLOCK_SLOPE`` per step and
+    crosses the (random, ~N(0, 0.5)) logits of the other tokens near ``eos_after``; the final
+    layer norm's scale is close to 1 for these weights.
+    """
+    clock = d - 1
+    positions = np.arange(CLOCK_MAX_POSITIONS, dtype=np.float32)[:, None]
+    rates = np.exp(-np.log(10000.0) * np.arange(0, d, 2, dtype=np.float32) / d)[None, :]
+    encodings = np.zeros((CLOCK_MAX_POSITIONS, d), dtype=np.float32)
+    encodings[:, 0::2] = np.sin(positions * rates)[:, : (d + 1) // 2]
+    encodings[:, 1::2] = np.cos(positions * rates)[:, : d // 2]
+    scale = 0.05
+    encodings[:, clock] = scale * (positions[:, 0] - eos_after)
+    decoder.position_encodings.encodings = encodings
+
+    decoder.embeddings.weight[:, clock] = 0.0
+    for layer in decoder.layer:
+        for linear in (
+            layer.self_attention.linear[1],
+            layer.attention.linear[2],
+            layer.ffn.linear_1,
+        ):
+            linear.weight[clock, :] = 0.0
+            linear.bias[clock] = 0.0
+    projection = decoder.projection
+    projection.weight[:, clock] = 0.0
+    projection.weight[eos_id, :] = 0.0
+    projection.weight[eos_id, clock] = CLOCK_SLOPE / scale
+    projection.bias[eos_id] = 2.0  # about the largest random logit: a tie at eos_after
 
 
 def write_ctranslate2_model(
