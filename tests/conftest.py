@@ -34,6 +34,20 @@ def _no_network(monkeypatch):
     )
 
 
+@pytest.fixture
+def socket_attempts(monkeypatch) -> list:
+    """Every socket created from now on, recorded (the offline guarantee: expect none)."""
+    attempts: list = []
+
+    class RecordingSocket(socket.socket):
+        def __init__(self, *args, **kwargs):
+            attempts.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(socket, "socket", RecordingSocket)
+    return attempts
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory, monkeypatch):
     """Never read or write the developer's real model stores."""

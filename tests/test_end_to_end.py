@@ -148,22 +148,13 @@ def test_other_files_are_reported_as_skipped(tmp_path, tiny_store):
     assert len(read_records(out / "corpus.jsonl")) == 1
 
 
-def test_run_makes_no_network_attempt(tmp_path, tiny_store, monkeypatch):
+def test_run_makes_no_network_attempt(tmp_path, tiny_store, socket_attempts):
     """The whole CLI, in-process, with every socket creation recorded: there must be none."""
-    import socket
-
     from click.testing import CliRunner
 
     from normalise.cli import cli
 
-    attempts = []
-
-    class RecordingSocket(socket.socket):
-        def __init__(self, *args, **kwargs):
-            attempts.append(args)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(socket, "socket", RecordingSocket)
+    attempts = socket_attempts
     out = tmp_path / "corpus.jsonl"
     result = CliRunner().invoke(
         cli, ["run", str(SEEDS), "-o", str(out), "--models-dir", str(tiny_store)]

@@ -194,12 +194,11 @@ def test_sentences_carry_offsets_score_and_flags(tiny_store):
         assert isinstance(sentence.flags, list)
 
 
-def test_packages_with_stanza_or_minisbd_use_our_splitter_offline(tmp_path, monkeypatch):
+def test_packages_with_stanza_or_minisbd_use_our_splitter_offline(tmp_path, socket_attempts):
     """Real packages may carry a stanza/ or minisbd/ splitter: it is ignored (nothing
     imported, nothing downloaded) and our own splitter decides the sentences. The BPE kind
     runs through the same full CLI."""
     import json
-    import socket
 
     from click.testing import CliRunner
     from conftest import SEEDS
@@ -215,14 +214,7 @@ def test_packages_with_stanza_or_minisbd_use_our_splitter_offline(tmp_path, monk
     }
     store.install(build_package(tmp_path / "b", "it", extra_files=splitter_files))
     store.install(build_package(tmp_path / "b", "es", tokenizer="bpe", version="1.9"))
-    attempts = []
-
-    class RecordingSocket(socket.socket):
-        def __init__(self, *args, **kwargs):
-            attempts.append(args)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(socket, "socket", RecordingSocket)
+    attempts = socket_attempts
     out = tmp_path / "corpus.jsonl"
     result = CliRunner().invoke(
         cli, ["run", str(SEEDS), "-o", str(out), "--models-dir", str(store.root)]

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from ..record import Document, Status
+from ..writers import open_output
 
 ENGLISH = "en"
 
@@ -95,6 +97,30 @@ class Exporter:
 
     def close(self, success: bool) -> None:
         """Commit the output when ``success``, else discard it."""
+
+
+class SingleFileExporter(Exporter):
+    """An exporter writing one text stream (a file, or standard output), committed atomically:
+    subclasses write through ``self._handle`` and may add a ``header()`` and ``footer()``."""
+
+    def header(self) -> str:
+        return ""
+
+    def footer(self) -> str:
+        return ""
+
+    def open(self) -> None:
+        self._stack = ExitStack()
+        self._handle = self._stack.enter_context(open_output(self.target))
+        self._handle.write(self.header())
+
+    def close(self, success: bool) -> None:
+        if success:
+            self._handle.write(self.footer())
+            self._stack.close()
+        else:
+            self._stack.__exit__(RuntimeError, RuntimeError("export failed"), None)
+        self.stats.outputs.append(str(self.target))
 
 
 def pairs(doc: Document, options: ExportOptions, stats: ExportStats) -> Iterator[Pair]:

@@ -7,12 +7,10 @@ purpose: the same corpus always gives the same bytes.
 from __future__ import annotations
 
 import re
-from contextlib import ExitStack
 
 from .. import __version__
 from ..record import Document
-from ..writers import open_output
-from .base import Exporter, pairs
+from .base import SingleFileExporter, pairs
 
 # Characters XML 1.0 forbids; they cannot appear even escaped.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -20,7 +18,7 @@ _TEXT = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
 _ATTR = {**_TEXT, '"': "&quot;", "\n": "&#10;", "\t": "&#9;"}
 
 
-class TmxExporter(Exporter):
+class TmxExporter(SingleFileExporter):
     name = "tmx"
     suffix = ".tmx"
     unit = "translation units"
@@ -31,12 +29,10 @@ class TmxExporter(Exporter):
             self.stats.notes["characters not allowed in XML replaced by U+FFFD"] += replaced
         return "".join(table.get(ch, ch) for ch in text)
 
-    def open(self) -> None:
+    def header(self) -> str:
         langs = sorted(self.options.source_langs)
         srclang = langs[0] if len(langs) == 1 else "*all*"
-        self._stack = ExitStack()
-        self._handle = self._stack.enter_context(open_output(self.target))
-        self._handle.write(
+        return (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
             '<tmx version="1.4">\n'
@@ -45,6 +41,9 @@ class TmxExporter(Exporter):
             f'srclang="{srclang}" o-tmf="normalise"/>\n'
             "  <body>\n"
         )
+
+    def footer(self) -> str:
+        return "  </body>\n</tmx>\n"
 
     def write(self, doc: Document) -> None:
         self.stats.documents += 1
@@ -64,11 +63,3 @@ class TmxExporter(Exporter):
             write(f'      <tuv xml:lang="en"><seg>{self._xml(pair.en, _TEXT)}</seg></tuv>\n')
             write("    </tu>\n")
             self.stats.written += 1
-
-    def close(self, success: bool) -> None:
-        if success:
-            self._handle.write("  </body>\n</tmx>\n")
-            self._stack.close()
-        else:
-            self._stack.__exit__(RuntimeError, RuntimeError("export failed"), None)
-        self.stats.outputs.append(str(self.target))
