@@ -162,3 +162,28 @@ def test_run_makes_no_network_attempt(tmp_path, tiny_store, socket_attempts):
     assert result.exit_code == 0, result.output
     assert len(read_records(out)) == 5
     assert attempts == []
+
+
+def test_a_failing_model_fails_its_documents_not_the_run(tmp_path, tiny_store, monkeypatch):
+    """Any exception from the engine turns that language's documents into `error` records;
+    the other documents are written as usual."""
+    from click.testing import CliRunner
+
+    from normalise.cli import cli
+    from normalise.models.translator import PackageTranslator
+
+    def broken(self, sentences):
+        raise KeyError("corrupt vocabulary entry")
+
+    monkeypatch.setattr(PackageTranslator, "translate", broken)
+    out = tmp_path / "corpus.jsonl"
+    result = CliRunner().invoke(
+        cli, ["run", str(SEEDS), "-o", str(out), "--models-dir", str(tiny_store), "--workers", "1"]
+    )
+    assert result.exit_code == 3, result.output
+    records = {r["lang"]: r for r in read_records(out)}
+    assert len(read_records(out)) == 5
+    for lang in ("it", "es"):
+        assert records[lang]["status"] == "error"
+        assert "KeyError" in records[lang]["reason"]
+    assert records["en"]["status"] == "english"

@@ -8,12 +8,13 @@ then written back to their documents with their model score and quality flags
 
 from __future__ import annotations
 
+import logging
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from ..models.catalog import Catalog
-from ..models.package import ArgosPackage, PackageError
+from ..models.package import ArgosPackage
 from ..models.quality import quality_flags
 from ..models.translator import DecodingLimit, PackageTranslator, Translation
 from ..record import Document, Segment, Status
@@ -24,6 +25,8 @@ from .detect import UNDETERMINED
 # any other language without a model is "unsupported_language".
 SUPPORTED_SOURCE_LANGS = ("it", "es")
 CACHE_ENTRIES = 100_000  # per language; bounds memory on long runs
+
+log = logging.getLogger("normalise")
 
 
 def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
@@ -149,10 +152,15 @@ class Translate:
         for lang, sentences in sorted(wanted.items()):
             try:
                 translations[lang] = self.translate_sentences(lang, sentences)
-            except (PackageError, RuntimeError, ValueError) as error:
-                failed[lang] = f"translation failed: {error}"
+            except Exception as error:  # a broken model fails its documents, not the run
+                log.debug("translation from %s failed", lang, exc_info=True)
+                failed[lang] = f"translation failed: {type(error).__name__}: {error}"
         for doc in routed:
-            self._fill(doc, translations, failed)
+            try:
+                self._fill(doc, translations, failed)
+            except Exception as error:
+                log.debug("filling translations failed on %s", doc.source, exc_info=True)
+                doc.fail(Status.ERROR, f"translate failed: {type(error).__name__}: {error}")
 
     def _fill(
         self,
