@@ -11,6 +11,7 @@ too; this keeps runtime dependencies to ``sacremoses`` (the ``bpe`` extra).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 END_OF_WORD = "</w>"
@@ -61,16 +62,7 @@ class BPECodes:
             best = min((r for r in ranked if r[0] >= 0), default=None)
             if best is None:
                 break
-            pair = (symbols[best[1]], symbols[best[1] + 1])
-            merged, i = [], 0
-            while i < len(symbols):
-                if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == pair:
-                    merged.append(symbols[i] + symbols[i + 1])
-                    i += 2
-                else:
-                    merged.append(symbols[i])
-                    i += 1
-            symbols = merged
+            symbols = merge_pair(symbols, (symbols[best[1]], symbols[best[1] + 1]))
         if symbols[-1] == END_OF_WORD:
             symbols.pop()
         elif symbols[-1].endswith(END_OF_WORD):
@@ -104,3 +96,16 @@ def join_subwords(tokens: list[str]) -> list[str]:
     if current:  # a dangling joiner at the end of the output
         words.append(current)
     return words
+
+
+def merge_pair(symbols: Sequence[str], pair: tuple[str, str]) -> list[str]:
+    """``symbols`` with every adjacent occurrence of ``pair`` joined, left to right."""
+    merged, i = [], 0
+    while i < len(symbols):
+        if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == pair:
+            merged.append(symbols[i] + symbols[i + 1])
+            i += 2
+        else:
+            merged.append(symbols[i])
+            i += 1
+    return merged

@@ -122,6 +122,8 @@ def learn_bpe(words: Iterable[str], merges: int) -> list[tuple[str, str]]:
     """Learn subword-nmt style merges (version 0.2: ``</w>`` glued to a word's last symbol)."""
     from collections import Counter
 
+    from ..models.bpe import merge_pair
+
     vocab = Counter(
         tuple(word[:-1]) + (word[-1] + "</w>",) for word in words if word and " " not in word
     )
@@ -139,15 +141,7 @@ def learn_bpe(words: Iterable[str], merges: int) -> list[tuple[str, str]]:
         learned.append(best)
         merged_vocab: Counter[tuple[str, ...]] = Counter()
         for symbols, count in vocab.items():
-            out, i = [], 0
-            while i < len(symbols):
-                if i + 1 < len(symbols) and (symbols[i], symbols[i + 1]) == best:
-                    out.append(symbols[i] + symbols[i + 1])
-                    i += 2
-                else:
-                    out.append(symbols[i])
-                    i += 1
-            merged_vocab[tuple(out)] += count
+            merged_vocab[tuple(merge_pair(symbols, best))] += count
         vocab = merged_vocab
     return learned
 
