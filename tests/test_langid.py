@@ -11,6 +11,11 @@ from normalise.settings import Settings
 SETTINGS = Settings()
 
 
+def test_a_capital_accented_letter_is_a_word_not_an_initial():
+    assert tokens("È terribile, À la carte") == ["è", "terribile", "à", "la", "carte"]
+    assert decide("È terribile.", SETTINGS).lang == "it"
+
+
 def test_tokens_split_elisions_and_drop_initials():
     assert tokens("L’any passat, qu'il s-a dell'anno la I Guerra") == [
         "l'", "any", "passat", "qu'", "il", "s-a", "dell'", "anno", "la", "guerra",
@@ -54,9 +59,53 @@ def test_decision_is_calibrated_and_deterministic():
     assert guess.lang == "es" and 0.8 <= guess.score <= 1.0
 
 
-@pytest.mark.parametrize("text", ["Madrid", "el gobierno", "de la Asamblea", "12 345 678"])
+@pytest.mark.parametrize("text", ["Madrid", "la casa", "12 345 678", "Roma"])
 def test_snippets_abstain(text):
+    """One word, or words every neighbour shares: too short to tell."""
     assert decide(text, SETTINGS).lang == "und"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("el gobierno", "es"),  # ca govern, gl goberno, pt governo, it governo
+        ("Sims was 20 years old.", "en"),
+        ("Sims aveva 20 anni.", "it"),
+        ("¿Lo recordáis?", "es"),  # inverted marks are Spanish
+    ],
+)
+def test_whole_words_decide_short_texts_langdetect_cannot(text, lang):
+    guess = decide(text, SETTINGS)
+    assert (guess.lang, guess.method) == (lang, "words")
+    assert guess.runner_up != lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "langdetect_said"),
+    [
+        ("Solo press conferences are rare.", "en", "it"),
+        ("Trump da un mitin en West Virginia", "es", "de"),
+    ],
+)
+def test_words_overrule_langdetect_only_into_a_clear_translated_language(
+    text, lang, langdetect_said
+):
+    guess = decide(text, SETTINGS)
+    assert (guess.lang, guess.method, guess.runner_up) == (lang, "words", langdetect_said)
+    assert langdetect_said in guess.note
+
+
+@pytest.mark.parametrize(
+    ("text", "not_lang"),
+    [
+        ("Não vamos pedir licença.", "es"),
+        ("El govern ho nega tot.", "es"),
+        ("Nu vom cere voie.", "it"),
+        ("Il faut bien le faire.", "it"),
+    ],
+)
+def test_short_neighbours_are_not_rescued_into_a_translated_language(text, not_lang):
+    assert decide(text, SETTINGS).lang not in {not_lang, "en"}
 
 
 def test_hint_decides_only_what_the_text_leaves_open():

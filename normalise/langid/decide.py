@@ -9,7 +9,12 @@
 3. A top language below the confidence threshold is ``und`` unless function words single out
    one of langdetect's candidates.
 4. Short texts must satisfy both methods at once, or they are ``und``.
-5. A hint (JSONL ``lang``, HTML ``<html lang>``) decides an ``und`` text, and wins over the
+5. Words get a second say (``words.py``: a naive-Bayes vote of whole words over 26 languages'
+   frequency lists) on short texts: they decide a text steps 1-4 left ``und`` when their
+   posterior is high, and overturn langdetect when they clearly point at a language we
+   translate and give langdetect's choice almost no chance ("Solo press conferences are rare."
+   is not Italian; "Trump da un mitin en West Virginia" is not German).
+6. A hint (JSONL ``lang``, HTML ``<html lang>``) decides an ``und`` text, and wins over the
    text only when the text is compatible with it.
 """
 
@@ -20,6 +25,7 @@ from functools import lru_cache
 
 from ..settings import Settings
 from .evidence import evidence, group, listed_languages, tokens
+from .words import vote
 
 UNDETERMINED = "und"
 # Switching langdetect's answer *into* one of these sends text to a model: demand more evidence.
@@ -31,6 +37,13 @@ RESCUE_MIN_DENSITY = 0.2  # ...and their share of its words
 SHORT_MIN_SCORE = 0.99  # langdetect score a short text needs (on top of function-word agreement)
 HINT_MIN_SCORE = 0.2  # langdetect score that makes the text "compatible" with a hint
 MAX_DETECT_CHARS = 3000  # langdetect reads this much of a text: plenty, and bounds its cost
+WORDS_MIN_POSTERIOR = 0.9  # the word vote decides an otherwise und text at this posterior...
+WORDS_AGREEING_POSTERIOR = 0.5  # ...or at this one, if function words single out the same language
+WORDS_OVERRULE_POSTERIOR = 0.95  # the word vote overrules langdetect into it/es/en at this one...
+WORDS_OVERRULED_AT_MOST = 0.01  # ...if it gives langdetect's choice at most this...
+WORDS_OVERRULE_MIN_KNOWN = 2  # ...from at least this many listed words
+WORDS_MAX_TEXT_WORDS = 40  # longer texts give langdetect enough to read: words are not consulted
+WORDS_MIN_TEXT_WORDS = 2  # a one-word text stays und: too short to tell, by any method
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,7 @@ class LanguageGuess:
     score: float
     runner_up: str | None = None
     runner_up_score: float = 0.0
-    method: str = "langdetect"  # "langdetect" | "function-words" | "hint" | "none"
+    method: str = "langdetect"  # "langdetect" | "function-words" | "words" | "hint" | "none"
     note: str | None = None  # why the language is und, or why a hint was set aside
 
 
@@ -91,6 +104,47 @@ def _guess(
 
 def from_text(text: str, settings: Settings) -> LanguageGuess:
     """The decision the text alone supports (no hint)."""
+    guess = _from_characters(text, settings)
+    if guess.method == "none" and guess.note and guess.note.startswith("no letters"):
+        return guess
+    if not WORDS_MIN_TEXT_WORDS <= len(tokens(text)) <= WORDS_MAX_TEXT_WORDS:
+        return guess
+    return _second_opinion(guess, text)
+
+
+def _second_opinion(guess: LanguageGuess, text: str) -> LanguageGuess:
+    """What whole words add to a short text's decision (see step 5 of the module docstring)."""
+    words = vote(text)
+    if words.lang is None or words.lang == guess.lang:
+        return guess
+    if guess.lang == UNDETERMINED:
+        others = sorted(((p, code) for code, p in words.posteriors.items() if code != words.lang))
+        runner = (others[-1][1], round(others[-1][0], 4)) if others else (None, 0.0)
+        agreeing = _unique_best(evidence(text, listed_languages())) == words.lang
+        if words.posterior >= WORDS_MIN_POSTERIOR or (
+            agreeing and words.posterior >= WORDS_AGREEING_POSTERIOR
+        ):
+            return LanguageGuess(words.lang, round(words.posterior, 4), *runner, "words")
+        return guess
+    if (
+        words.lang in TRANSLATED_LANGS
+        and words.posterior >= WORDS_OVERRULE_POSTERIOR
+        and words.known_words >= WORDS_OVERRULE_MIN_KNOWN
+        and words.of(guess.lang) <= WORDS_OVERRULED_AT_MOST
+    ):
+        return LanguageGuess(
+            words.lang,
+            round(words.posterior, 4),
+            guess.lang,
+            guess.score,
+            "words",
+            f"langdetect read {guess.lang} ({guess.score:.2f}); its words are {words.lang}",
+        )
+    return guess
+
+
+def _from_characters(text: str, settings: Settings) -> LanguageGuess:
+    """langdetect's character n-grams, checked by function words (steps 1-4)."""
     words = tokens(text)
     letters = sum(ch.isalpha() for ch in text)
     if letters == 0:

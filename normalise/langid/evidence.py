@@ -55,7 +55,7 @@ def tokens(text: str) -> list[str]:
     return [  # "l'any" gives "l'" and "any"
         token.lower()
         for token in _TOKEN.findall(folded)
-        if not (len(token) == 1 and token.isupper())
+        if not (len(token) == 1 and token.isupper() and token.isascii())
     ]
 
 

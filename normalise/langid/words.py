@@ -1,0 +1,117 @@
+"""Word-level evidence: a naive-Bayes vote of whole words, for the texts langdetect cannot judge.
+
+langdetect looks at character n-grams and samples them at random: on a sentence of five words
+it has too few to be sure ("Sims was 20 years old." comes out at 0.57), and a run of English
+names inside an Italian sentence can tip it the wrong way. Whole words are the stronger clue at
+that length: "aveva", "anni" and "was" each belong to far fewer languages than their letter
+triples do.
+
+The tables (``normalise/data/words/<lang>.txt.gz``, built by ``tools/build_word_frequencies.py``
+from wordfreq, CC BY-SA 4.0) hold each language's most frequent words with their Zipf
+frequency. A text's words are scored in every language; a word a language's list lacks costs it
+a floor probability; words no list has (names, numbers) say nothing and are left out. The
+answer is the posterior over the languages, with a uniform prior.
+
+Memory: one dict from word to a row of a small ``uint8`` matrix (Zipf x 20 per language), about
+150k words, loaded once per process on first use.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from .evidence import tokens
+
+# A word missing from a language's list is taken to be a bit rarer than the list's last word
+# (Zipf ~3 for the deep lists, ~3.8 for the short ones): absence is evidence, but not proof, and
+# a short list is not penalised for being short.
+MISSING_BELOW_LAST = 0.5
+ZIPF_SCALE = 20  # the matrix stores round(zipf * 20) in a byte
+MAX_WORDS = 200  # a text's first words are plenty; bounds the cost on long documents
+_LN10 = float(np.log(10.0))
+# Punctuation that only one listed language writes counts as a word of that language: Spanish
+# opens questions and exclamations with inverted marks (so does Galician, which has no list).
+# Zipf 5 is once in 10,000 words: rarer than these marks really are in Spanish, so that one
+# mark does not outweigh several words.
+MARKS = {"¿": ("es", 5.0), "¡": ("es", 5.0)}
+
+
+@dataclass(frozen=True)
+class WordVote:
+    lang: str | None  # None: no word of the text is in any list
+    posterior: float
+    known_words: int
+    posteriors: dict[str, float]
+
+    def of(self, lang: str) -> float:
+        return self.posteriors.get(lang, 0.0)
+
+
+@dataclass(frozen=True)
+class WordTables:
+    languages: tuple[str, ...]
+    rows: dict[str, int]
+    zipf: np.ndarray  # (words, languages) uint8, round(zipf * ZIPF_SCALE); 0 = not listed
+    missing: np.ndarray  # (languages,) the Zipf frequency given to a word a list lacks
+
+
+# wordfreq's codes where they differ from langdetect's
+_CODES = {"fil": "tl", "nb": "no"}
+
+
+@lru_cache(maxsize=1)
+def tables() -> WordTables:
+    folder = resources.files("normalise.data").joinpath("words")
+    entries = sorted(
+        (item.name.removesuffix(".txt.gz"), item)
+        for item in folder.iterdir()
+        if item.name.endswith(".txt.gz")
+    )
+    languages = tuple(_CODES.get(code, code) for code, _ in entries)
+    rows: dict[str, int] = {}
+    cells: list[tuple[int, int, int]] = []
+    for mark, (code, zipf) in MARKS.items():
+        rows[mark] = len(rows)
+        cells.append((rows[mark], languages.index(code), round(zipf * ZIPF_SCALE)))
+    for column, (_, item) in enumerate(entries):
+        for line in gzip.decompress(item.read_bytes()).decode("utf-8").splitlines():
+            zipf, _, words = line.partition("\t")
+            value = round(float(zipf) * ZIPF_SCALE)
+            for word in words.split():
+                row = rows.setdefault(word, len(rows))
+                cells.append((row, column, value))
+    matrix = np.zeros((len(rows), len(languages)), dtype=np.uint8)
+    if cells:
+        index = np.array(cells, dtype=np.int64)
+        matrix[index[:, 0], index[:, 1]] = index[:, 2]
+    listed = np.where(matrix > 0, matrix, 255).min(axis=0).astype(np.float64) / ZIPF_SCALE
+    return WordTables(languages, rows, matrix, listed - MISSING_BELOW_LAST)
+
+
+def vote(text: str) -> WordVote:
+    """The posterior over the listed languages, from the words of ``text`` that any list has."""
+    table = tables()
+    words = [word.rstrip("'") for word in tokens(text)[:MAX_WORDS]]
+    words += [mark for mark in MARKS if mark in text]
+    found = [table.rows[word] for word in words if word in table.rows]
+    if not found:
+        return WordVote(None, 0.0, 0, {})
+    zipf = table.zipf[found].astype(np.float64) / ZIPF_SCALE
+    zipf = np.where(zipf == 0, table.missing, zipf)
+    # Zipf is log10(frequency per billion words): summing it is summing log-probabilities
+    log_likelihood = zipf.sum(axis=0) * _LN10
+    log_likelihood -= log_likelihood.max()
+    posterior = np.exp(log_likelihood)
+    posterior /= posterior.sum()
+    best = int(posterior.argmax())
+    return WordVote(
+        table.languages[best],
+        float(posterior[best]),
+        len(found),
+        {lang: float(p) for lang, p in zip(table.languages, posterior, strict=True)},
+    )
