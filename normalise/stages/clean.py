@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..boilerplate import ANYWHERE, Rule, first_match, load_rules
+from ..boilerplate import ANYWHERE, Rule, first_match, load_rules, plain_view
 from ..content import features, main_run
 from ..record import Document, Removal, Segment, Status
 from ..repetition import RepeatedLines
@@ -63,21 +63,22 @@ def decide(
     found the article with the DOM, which plain-text density can only second-guess.
     """
     removed: dict[int, Verdict] = {}
+    views = [plain_view(block.text) for block in blocks]
     anywhere = tuple(rule for rule in rules if rule.where == ANYWHERE)
-    for index, block in enumerate(blocks):
-        rule = first_match(anywhere, block.text)
+    for index, view in enumerate(views):
+        rule = first_match(anywhere, view)
         if rule:
             removed[index] = Verdict.of(rule)
 
-    def judge(block: Block) -> Verdict | None:
-        rule = first_match(rules, block.text)
+    def judge(index: int) -> Verdict | None:
+        rule = first_match(rules, views[index])
         if rule:
             return Verdict.of(rule)
-        if repeated and block.text in repeated:
+        if repeated and blocks[index].text in repeated:
             return REPEATED
         return None
 
-    verdicts = [judge(block) for block in blocks]
+    verdicts = [judge(index) for index in range(len(blocks))]
     edge_verdict = verdicts.__getitem__
     matched = {index for index, verdict in enumerate(verdicts) if verdict}
     run = main_run(blocks, set(removed), matched) if find_article else None
