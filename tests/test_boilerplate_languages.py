@@ -189,3 +189,46 @@ def test_html_output_is_not_second_guessed_by_density():
     doc = clean(text, fmt="html")
     assert "Short intro line" in doc.source_text
     assert "A closing note" in doc.source_text
+
+
+@pytest.mark.parametrize(
+    "lang, line",
+    [
+        ("en", "Published 3:45 p.m. ET Nov. 19, 2019"),
+        ("en", "Last updated on 12 March 2024 at 10:45 GMT"),
+        ("en", "Tuesday 12 March 2024"),
+        ("it", "Pubblicato il 12 marzo 2024 alle 10:45"),
+        ("it", "martedì 12 marzo 2024 - 10:45"),
+        ("es", "Publicado el 12 de marzo de 2024 a las 10:45 CET"),
+        ("es", "martes, 12 de marzo de 2024 | 10:45 h"),
+    ],
+)
+def test_date_lines_at_the_head_are_removed(lang, line):
+    doc = clean(f"{line}\n\n{ARTICLE[lang]}")
+    assert [r.reason for r in doc.removed] == ["date_line"]
+    assert words(doc.source_text) == words(ARTICLE[lang])
+
+
+@pytest.mark.parametrize(
+    "lang, headline",
+    [
+        # A headline that starts like a date line is not one: the rest is not a date.
+        ("en", "Updated COVID-19 vaccines approved for fall"),
+        ("en", "12 March 2024: the day the buses stopped"),
+        ("it", "Pubblicato il bando 2024 per le borse di studio"),
+        ("it", "12 marzo 2024: il governo approva il decreto"),
+        ("es", "Publicado el informe 2024 sobre la vivienda"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_headlines_that_start_like_a_date_line_stay(lang, headline, fmt):
+    doc = clean(f"{headline}\n\n{ARTICLE[lang]}", fmt)
+    assert doc.removed == []
+    assert headline in doc.source_text
+
+
+def test_an_event_date_range_at_the_tail_stays():
+    """The dates of an exhibition are information about it, not the article's date line."""
+    dates = "29 November 2018 | 20 January 2019"
+    doc = clean(f"{ARTICLE['en']}\n\n{dates}", "html")
+    assert dates in doc.source_text
