@@ -82,3 +82,104 @@ def test_bold_article_text_stays():
     bold = "**Read the council's full report before the vote, residents were told at the meeting.**"
     doc = clean("\n\n".join([first, bold, second, third]))
     assert doc.removed == []
+
+
+# Trafilatura's rendering of a related-stories widget and a newsletter box after the article.
+WIDGETS = (
+    "### Newsletter\n\n#### Get the day's top stories in your inbox every morning.\n\n"
+    "### Thanks for signing up!\n\n"
+    "- ### Council approves new cycle lanes #### The vote was closer than expected\n"
+    "- ### Hospital car park to close #### Works start in May"
+)
+
+
+def test_marked_headings_after_the_last_paragraph_head_nothing():
+    doc = clean(ARTICLE["en"] + "\n\n" + WIDGETS)
+    assert words(doc.source_text) == words(ARTICLE["en"])
+    assert {(r.reason, r.rule) for r in doc.removed} == {("navigation", "heading_without_body")}
+    assert len(doc.removed) == 5
+
+
+def test_a_heading_left_alone_by_a_tail_rule_goes_with_it():
+    tail = "#### Something to consider\n\nSign up for our newsletter to get the day's top stories."
+    doc = clean(ARTICLE["en"] + "\n\n" + tail)
+    assert [r.rule for r in doc.removed] == ["heading_without_body", "subscribe_prompt"]
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        # A section heading with its paragraph.
+        "## What happens next\n\nThe new routes start in June, the council said.",
+        # A recipe or a results table ends with a list: it is the article's.
+        "## Ingredients\n\n- 8 ripe pears\n- 1 lemon\n- 6 tbsp fruit pectin",
+        # The last line without its full stop is not a marked-up heading.
+        "A closing note without a full stop",
+    ],
+)
+def test_the_articles_own_ending_stays(ending):
+    doc = clean(ARTICLE["en"] + "\n\n" + ending)
+    assert doc.removed == []
+
+
+def test_a_page_of_headings_only_keeps_them():
+    """Without a paragraph of prose there is no body for the headings to lack."""
+    text = "# Photo gallery: the new routes\n\n## Route 1 at dawn\n\n## Route 2 by the river"
+    doc = clean(text)
+    assert doc.removed == []
+
+
+@pytest.mark.parametrize("fmt", ["text", "html"])
+@pytest.mark.parametrize(
+    "lang, byline, date",
+    [
+        ("en", "By Jane Smith", "Published March 12, 2024"),
+        ("it", "Di Marco Bianchi", "12 marzo 2024"),
+        ("es", "Por Lucía Fernández", "Actualizado: 12/03/2024 10:45"),
+    ],
+)
+def test_byline_and_date_under_the_title_are_removed_and_the_title_kept(fmt, lang, byline, date):
+    title = {"en": "# Council expands the bus network", "it": "# Via libera al decreto"}.get(
+        lang, "# El Gobierno aprueba el plan de vivienda"
+    )
+    doc = clean("\n\n".join([title, byline, date, ARTICLE[lang]]), fmt)
+    assert [r.reason for r in doc.removed] == ["byline", "date_line"]
+    assert words(doc.source_text) == words(title + " " + ARTICLE[lang])
+
+
+@pytest.mark.parametrize(
+    "lang, label, links",
+    [
+        (
+            "en",
+            "**Related stories:**",
+            ["**Council approves new cycle lanes**", "**Hospital car park to close in May**"],
+        ),
+        (
+            "it",
+            "Leggi anche",
+            ["- Bollette, cosa cambia da aprile", "- Il piano casa del governo"],
+        ),
+        (
+            "es",
+            "### Te puede interesar",
+            ["- El precio del alquiler sube un 8%", "- La banca endurece las hipotecas"],
+        ),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_the_links_under_a_related_label_go_with_it(fmt, lang, label, links):
+    first, second, third = paragraphs(lang)
+    doc = clean("\n\n".join([first, label, "\n".join(links), second, third]), fmt)
+    assert words(doc.source_text) == words(ARTICLE[lang])
+    assert {r.reason for r in doc.removed} == {"related_links"}
+
+
+def test_a_section_heading_after_a_related_label_stays():
+    first, second, third = paragraphs("it")
+    text = "\n\n".join(
+        [first, "Leggi anche", "- Bollette, cosa cambia da aprile", "## Le reazioni", second]
+    )
+    doc = clean(text)
+    assert "Le reazioni" in doc.source_text
+    assert [r.rule for r in doc.removed] == ["related_links_it", "label_list"]
