@@ -232,3 +232,26 @@ def test_an_event_date_range_at_the_tail_stays():
     dates = "29 November 2018 | 20 January 2019"
     doc = clean(f"{ARTICLE['en']}\n\n{dates}", "html")
     assert dates in doc.source_text
+
+
+@pytest.mark.parametrize(
+    "lang, sentence",
+    [
+        ("en", "Related to the case, police arrested two men on Monday, officials said."),
+        ("en", "Trending downwards for a year, bus use rose again in the spring, the report said."),
+        ("it", "Ultime notizie dal fronte: l'esercito avanza verso la città, dice il ministero."),
+        ("es", "Más información en la web del ministerio, según fuentes oficiales."),
+    ],
+)
+@pytest.mark.parametrize("where", ["middle", "tail"])
+def test_sentences_that_start_like_a_related_label_stay(lang, sentence, where):
+    """A label is followed by a separator, nothing, or a capitalised title; not by a sentence."""
+    first, second, third = ARTICLE[lang].split("\n\n")
+    body = (
+        [first, sentence, second, third]
+        if where == "middle"
+        else [*ARTICLE[lang].split("\n\n"), sentence]
+    )
+    doc = clean("\n\n".join(body))
+    assert doc.removed == []
+    assert sentence in doc.source_text
