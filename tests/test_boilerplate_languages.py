@@ -234,6 +234,117 @@ def test_an_event_date_range_at_the_tail_stays():
     assert dates in doc.source_text
 
 
+# Chrome that trafilatura keeps inside the article container, as it writes it (Markdown).
+TAIL_CHROME = [
+    ("en", "Keith Bradsher contributed reporting from Hong Kong.", "source_credit"),
+    ("en", "*Fox News’ Jessica Napoli contributed to this report.*", "source_credit"),
+    ("en", "(*Reporting by Jane Smith in London; Editing by Tom Brown*)", "source_credit"),
+    ("it", "*Ha collaborato Marco Bianchi*", "source_credit"),
+    ("es", "(Con información de EFE y AFP)", "source_credit"),
+    (
+        "en",
+        "Follow AP's full coverage of the elections at https://apnews.com/elections",
+        "related_links",
+    ),
+    ("en", "\\_\\_\\_", "navigation"),
+    ("en", "Filed under: Transport | City council", "navigation"),
+    ("it", "Tag: Trasporti, Comune, Bilancio", "navigation"),
+    ("es", "Etiquetas: Vivienda, Alquiler, Gobierno", "navigation"),
+    ("en", "**Write to** Jane Smith at jane.smith@example.com", "byline"),
+    (
+        "en",
+        "If you buy something through links on this page, we may earn a small commission.",
+        "advertisement",
+    ),
+    ("it", "Questo articolo contiene link di affiliazione.", "advertisement"),
+    ("es", "Este artículo incluye enlaces de afiliados.", "advertisement"),
+    (
+        "en",
+        "If you value our journalism, please consider becoming a member and supporting us.",
+        "subscribe_prompt",
+    ),
+    (
+        "it",
+        "Se ti è piaciuto questo articolo, sostienici: abbonati per leggere tutte le notizie.",
+        "subscribe_prompt",
+    ),
+    (
+        "es",
+        "Si te ha gustado este artículo, apóyanos: suscríbete por un euro al mes.",
+        "subscribe_prompt",
+    ),
+    ("en", "There was an error processing your subscription.", "subscribe_prompt"),
+    (
+        "en",
+        "This copy is for your personal, non-commercial use only. Distribution and use of this "
+        "material are governed by our Subscriber Agreement and by copyright law.",
+        "copyright_footer",
+    ),
+]
+
+
+@pytest.mark.parametrize("fmt", ["text", "html"])
+@pytest.mark.parametrize("lang, line, reason", TAIL_CHROME)
+def test_chrome_at_the_tail_is_removed(fmt, lang, line, reason):
+    doc = clean(f"{ARTICLE[lang]}\n\n{line}", fmt)
+    assert [r.reason for r in doc.removed] == [reason]
+    assert words(doc.source_text) == words(ARTICLE[lang])
+
+
+@pytest.mark.parametrize(
+    "lang, line, reason",
+    [
+        ("en", "**CLICK HERE TO GET THE FOX NEWS APP**", "subscribe_prompt"),
+        ("it", "Clicca qui per iscriverti alla newsletter", "subscribe_prompt"),
+        ("es", "Haz clic aquí para suscribirte a nuestra newsletter", "subscribe_prompt"),
+        ("en", "**DON'T MISS**", "related_links"),
+        ("it", "**Da non perdere**", "related_links"),
+        ("es", "No te lo pierdas", "related_links"),
+        ("en", "- Order Reprints", "share_buttons"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_prompts_and_labels_inside_the_article_are_removed(fmt, lang, line, reason):
+    first, second, third = ARTICLE[lang].split("\n\n")
+    doc = clean("\n\n".join([first, line, second, third]), fmt)
+    assert [r.reason for r in doc.removed] == [reason]
+    assert words(doc.source_text) == words(ARTICLE[lang])
+
+
+@pytest.mark.parametrize(
+    "lang, sentence",
+    [
+        # At the tail: edge rules must not take the article's last paragraph.
+        ("en", "Rising rents contributed to the report's bleak outlook, the analysts said."),
+        (
+            "en",
+            "The retailer may earn a commission on each sale through the new platform, "
+            "analysts said.",
+        ),
+        ("en", "Click here to read the council's full decision."),
+        ("it", "Da non perdere la mostra a Palazzo Reale, secondo il sindaco."),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_article_sentences_that_look_like_chrome_stay_at_the_tail(fmt, lang, sentence):
+    doc = clean(f"{ARTICLE[lang]}\n\n{sentence}", fmt)
+    assert doc.removed == []
+    assert sentence in doc.source_text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Thank you, the mayor told the residents who had waited three hours to speak.",
+        "Readers who subscribe to the newsletter, the council said, will get route updates.",
+    ],
+)
+def test_sentences_about_thanks_or_newsletters_in_the_middle_stay(sentence):
+    first, second, third = ARTICLE["en"].split("\n\n")
+    doc = clean("\n\n".join([first, sentence, second, third]), "html")
+    assert doc.removed == []
+
+
 @pytest.mark.parametrize(
     "lang, sentence",
     [

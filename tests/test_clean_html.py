@@ -86,8 +86,8 @@ def test_bold_article_text_stays():
 
 # Trafilatura's rendering of a related-stories widget and a newsletter box after the article.
 WIDGETS = (
-    "### Newsletter\n\n#### Get the day's top stories in your inbox every morning.\n\n"
-    "### Thanks for signing up!\n\n"
+    "### The Morning Briefing\n\n#### The day's top stories, every morning\n\n"
+    "### Most read this week\n\n"
     "- ### Council approves new cycle lanes #### The vote was closer than expected\n"
     "- ### Hospital car park to close #### Works start in May"
 )
