@@ -183,3 +183,16 @@ def test_a_section_heading_after_a_related_label_stays():
     doc = clean(text)
     assert "Le reazioni" in doc.source_text
     assert [r.rule for r in doc.removed] == ["related_links_it", "label_list"]
+
+
+def test_instructions_to_sign_up_for_a_product_stay():
+    """A how-to article's last steps; the subscribe rule is for the site's own newsletter."""
+    steps = (
+        "- Sign up for a Hulu ad-free account for $11.99 a month\n"
+        "- Sign up for the Disney+ bundle using the same email as your Hulu account"
+    )
+    doc = clean(ARTICLE["en"] + "\n\n" + steps)
+    assert doc.removed == []
+    newsletter = "Sign up for our Morning Briefing newsletter"
+    doc = clean(ARTICLE["en"] + "\n\n" + newsletter)
+    assert [r.reason for r in doc.removed] == ["subscribe_prompt"]
