@@ -14,6 +14,8 @@ shingles, and F1 their harmonic mean.
 Targets (issue #4): plain-text cleaner F1 >= 0.85 (raw is about 0.65); our HTML path >=
 trafilatura alone; on the seeds, no boilerplate line kept and no content sentence removed.
 Nothing here is asserted: the script prints the figures and the checks side by side.
+``--diff`` lists, per page, what our cleaner removes from trafilatura's output (rule, span, and
+how many of its 4-grams the gold body has) with the page's P/R/F1 before and after.
 """
 
 from __future__ import annotations
@@ -91,10 +93,42 @@ def trafilatura_alone(html: str) -> str:
 
 
 def html_path(html: str, rules) -> str:
+    return html_path_document(html, rules).source_text
+
+
+def html_path_document(html: str, rules) -> Document:
+    """Our HTML path, keeping the document (its ``removed`` audit trail) for ``--diff``."""
     doc = extract_html(Document(id="page", source="page", format="html", raw_text=html))
     if doc.finished:
-        return ""
-    return clean_document(doc, rules, False).source_text
+        doc.source_text = ""
+        return doc
+    return clean_document(doc, rules, False)
+
+
+def print_diff(pages: list[str], html: dict[str, str], gold: dict[str, str], rules) -> None:
+    """Per page where our cleaner changes trafilatura's output: P/R/F1 of trafilatura alone and
+    of our HTML path, then each removed span with its rule and whether the gold body has it."""
+    print("pages where our cleaner removes something from trafilatura's output:")
+    for page in pages:
+        doc = html_path_document(html[page], rules)
+        if not doc.removed:
+            continue
+        theirs, ours = trafilatura_alone(html[page]), doc.source_text
+        (p0, r0), (p1, r1) = page_scores(theirs, gold[page]), page_scores(ours, gold[page])
+        f0, f1 = page_f1(theirs, gold[page]), page_f1(ours, gold[page])
+        print(
+            f"  {page[:8]} F1 {f0:.3f} -> {f1:.3f} ({f1 - f0:+.4f})"
+            f"  P {p0 or 0:.3f} -> {p1 or 0:.3f}  R {r0 or 0:.3f} -> {r1 or 0:.3f}"
+        )
+        gold_shingles = shingles(gold[page])
+        for removal in doc.removed:
+            removed = shingles(removal.text)
+            in_gold = sum((removed & gold_shingles).values())
+            text = " ".join(removal.text.split())
+            print(
+                f"      {removal.rule:28} gold {in_gold}/{sum(removed.values())} 4-grams"
+                f"  {text[:90]!r}"
+            )
 
 
 def seed_check(rules) -> tuple[int, int, list[str]]:
@@ -122,6 +156,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="extraction-dev folder")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst cleaned pages")
+    parser.add_argument(
+        "--diff", action="store_true", help="per page: what our cleaner removes from trafilatura"
+    )
     args = parser.parse_args()
     if not (args.data / "ground-truth.json").is_file():
         sys.exit(f"no gold set at {args.data}: pass --data DIR (see /work/shared/data/README.md)")
@@ -170,6 +207,8 @@ def main() -> None:
             scored.append((page_f1(predictions[page], gold[page]), p, r, page))
         for f1, p, r, page in sorted(scored)[: args.worst]:
             print(f"  worst: {page[:12]} F1 {f1:.3f} P {p or 0:.3f} R {r or 0:.3f}")
+    if args.diff:
+        print_diff(list(gold), html, gold, rules)
 
 
 def _load(path: Path) -> dict:

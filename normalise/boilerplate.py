@@ -3,6 +3,11 @@
 Rules are data, not code, so that users can read, extend and override them
 (``--patterns FILE.toml``). This module only loads and matches them; which blocks get removed,
 given their position, is decided in :mod:`normalise.stages.clean`.
+
+Rules read a block's *plain view* (:func:`plain_view`), not its raw text: trafilatura writes
+Markdown (``**READ MORE:** ...``, ``*Jane Doe contributed to this report.*``, ``\\_\\_\\_``),
+and a rule anchored at the start of a block (``^read more``) must not miss a label because the
+site set it in bold. The audit trail still records the raw text.
 """
 
 from __future__ import annotations
@@ -16,6 +21,39 @@ from importlib import resources
 from pathlib import Path
 
 EDGE, ANYWHERE = "edge", "anywhere"
+
+_INLINE_TAG = re.compile(r"</?(?:u|b|i|em|strong|span|a|sup|sub|mark)\b[^>]*>", re.IGNORECASE)
+_EMPHASIS = re.compile(r"(?<!\\)\*+")
+_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
+_WRAPPED = re.compile(r"^\((.*)\)\W?$|^\[(.*)\]\W?$")
+
+
+def plain_view(text: str) -> str:
+    """The text rules are matched against: no Markdown emphasis, escapes or inline tags, and
+    no parentheses around the whole block (``(Reporting by ...; editing by ...)``).
+
+    A block that is nothing but markup (``* * *``) keeps its raw text, so that a rule for
+    separators still sees it.
+    """
+    view = _ESCAPE.sub(r"\1", _EMPHASIS.sub("", _INLINE_TAG.sub("", text)))
+    view = " ".join(view.split())
+    wrapped = _WRAPPED.match(view)
+    if wrapped:
+        inner = wrapped.group(1) if wrapped.group(1) is not None else wrapped.group(2)
+        if _balanced(inner):
+            view = inner.strip()
+    return view or text
+
+
+def _balanced(text: str) -> bool:
+    """Do the brackets inside close in order? ``(AP) — ... (today)`` is not one wrapped span."""
+    depth = 0
+    for char in text:
+        depth += char in "(["
+        depth -= char in ")]"
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 class PatternError(ValueError):

@@ -106,14 +106,12 @@ def main_run(
     if best_range is None:
         return None
     start, end = best_range
-    titles = 0
-    while (
-        start > 0
-        and titles < TITLE_BLOCKS
-        and start - 1 not in excluded
-        and blocks[start - 1].kind == HEADING
-        and _stands_alone(blocks, start - 1)
-    ):
-        start -= 1
-        titles += 1
+    titles, index = 0, start - 1
+    while index >= 0 and titles < TITLE_BLOCKS and index not in excluded:
+        if index in neutral and not features(blocks[index]).is_prose:
+            index -= 1  # a byline or date line between the title and the body
+        elif blocks[index].kind == HEADING and _stands_alone(blocks, index):
+            start, titles, index = index, titles + 1, index - 1
+        else:
+            break
     return start, end

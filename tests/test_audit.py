@@ -23,8 +23,9 @@ def words(text: str) -> Counter:
     return Counter(re.findall(r"\w+", _NUMBERED_MARKER.sub("", text)))
 
 
-def assert_complete(text: str, keep: bool = False) -> Document:
-    doc = clean_document(Document(id="x", source="x", raw_text=text), load_rules(), keep)
+def assert_complete(text: str, keep: bool = False, fmt: str = "text") -> Document:
+    doc = Document(id="x", source="x", format=fmt, raw_text=text)
+    doc = clean_document(doc, load_rules(), keep)
     removed = "\n".join(removal.text for removal in doc.removed)
     if keep:
         assert words(doc.source_text) == words(text)
@@ -76,3 +77,26 @@ def test_any_mix_of_chrome_and_prose(lines):
     text = "\n".join(lines)
     if text.strip():
         assert_complete(text)
+
+
+# Trafilatura's Markdown: marked-up headings, teaser cards, bold labels and their lists,
+# credits in italics, separators.
+HTML_LINES = [
+    *LINES,
+    "# Council expands the bus network",
+    "### Most read this week",
+    "- ### Council approves new cycle lanes #### The vote was closer than expected",
+    "**DON'T MISS**",
+    "**Hospital car park to close in May**",
+    "*Keith Bradsher contributed reporting from Hong Kong.*",
+    "\\_\\_\\_",
+    "Published 3:45 p.m. ET Nov. 19, 2019",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(HTML_LINES), min_size=1, max_size=30), st.booleans())
+def test_any_mix_of_chrome_and_prose_on_the_html_path(lines, keep):
+    text = "\n".join(lines)
+    if text.strip():
+        assert_complete(text, keep, fmt="html")

@@ -189,3 +189,180 @@ def test_html_output_is_not_second_guessed_by_density():
     doc = clean(text, fmt="html")
     assert "Short intro line" in doc.source_text
     assert "A closing note" in doc.source_text
+
+
+@pytest.mark.parametrize(
+    "lang, line",
+    [
+        ("en", "Published 3:45 p.m. ET Nov. 19, 2019"),
+        ("en", "Last updated on 12 March 2024 at 10:45 GMT"),
+        ("en", "Tuesday 12 March 2024"),
+        ("it", "Pubblicato il 12 marzo 2024 alle 10:45"),
+        ("it", "martedì 12 marzo 2024 - 10:45"),
+        ("es", "Publicado el 12 de marzo de 2024 a las 10:45 CET"),
+        ("es", "martes, 12 de marzo de 2024 | 10:45 h"),
+    ],
+)
+def test_date_lines_at_the_head_are_removed(lang, line):
+    doc = clean(f"{line}\n\n{ARTICLE[lang]}")
+    assert [r.reason for r in doc.removed] == ["date_line"]
+    assert words(doc.source_text) == words(ARTICLE[lang])
+
+
+@pytest.mark.parametrize(
+    "lang, headline",
+    [
+        # A headline that starts like a date line is not one: the rest is not a date.
+        ("en", "Updated COVID-19 vaccines approved for fall"),
+        ("en", "12 March 2024: the day the buses stopped"),
+        ("it", "Pubblicato il bando 2024 per le borse di studio"),
+        ("it", "12 marzo 2024: il governo approva il decreto"),
+        ("es", "Publicado el informe 2024 sobre la vivienda"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_headlines_that_start_like_a_date_line_stay(lang, headline, fmt):
+    doc = clean(f"{headline}\n\n{ARTICLE[lang]}", fmt)
+    assert doc.removed == []
+    assert headline in doc.source_text
+
+
+def test_an_event_date_range_at_the_tail_stays():
+    """The dates of an exhibition are information about it, not the article's date line."""
+    dates = "29 November 2018 | 20 January 2019"
+    doc = clean(f"{ARTICLE['en']}\n\n{dates}", "html")
+    assert dates in doc.source_text
+
+
+# Chrome that trafilatura keeps inside the article container, as it writes it (Markdown).
+TAIL_CHROME = [
+    ("en", "Keith Bradsher contributed reporting from Hong Kong.", "source_credit"),
+    ("en", "*Fox News’ Jessica Napoli contributed to this report.*", "source_credit"),
+    ("en", "(*Reporting by Jane Smith in London; Editing by Tom Brown*)", "source_credit"),
+    ("it", "*Ha collaborato Marco Bianchi*", "source_credit"),
+    ("es", "(Con información de EFE y AFP)", "source_credit"),
+    (
+        "en",
+        "Follow AP's full coverage of the elections at https://apnews.com/elections",
+        "related_links",
+    ),
+    ("en", "\\_\\_\\_", "navigation"),
+    ("en", "Filed under: Transport | City council", "navigation"),
+    ("it", "Tag: Trasporti, Comune, Bilancio", "navigation"),
+    ("es", "Etiquetas: Vivienda, Alquiler, Gobierno", "navigation"),
+    ("en", "**Write to** Jane Smith at jane.smith@example.com", "byline"),
+    (
+        "en",
+        "If you buy something through links on this page, we may earn a small commission.",
+        "advertisement",
+    ),
+    ("it", "Questo articolo contiene link di affiliazione.", "advertisement"),
+    ("es", "Este artículo incluye enlaces de afiliados.", "advertisement"),
+    (
+        "en",
+        "If you value our journalism, please consider becoming a member and supporting us.",
+        "subscribe_prompt",
+    ),
+    (
+        "it",
+        "Se ti è piaciuto questo articolo, sostienici: abbonati per leggere tutte le notizie.",
+        "subscribe_prompt",
+    ),
+    (
+        "es",
+        "Si te ha gustado este artículo, apóyanos: suscríbete por un euro al mes.",
+        "subscribe_prompt",
+    ),
+    ("en", "There was an error processing your subscription.", "subscribe_prompt"),
+    (
+        "en",
+        "This copy is for your personal, non-commercial use only. Distribution and use of this "
+        "material are governed by our Subscriber Agreement and by copyright law.",
+        "copyright_footer",
+    ),
+]
+
+
+@pytest.mark.parametrize("fmt", ["text", "html"])
+@pytest.mark.parametrize("lang, line, reason", TAIL_CHROME)
+def test_chrome_at_the_tail_is_removed(fmt, lang, line, reason):
+    doc = clean(f"{ARTICLE[lang]}\n\n{line}", fmt)
+    assert [r.reason for r in doc.removed] == [reason]
+    assert words(doc.source_text) == words(ARTICLE[lang])
+
+
+@pytest.mark.parametrize(
+    "lang, line, reason",
+    [
+        ("en", "**CLICK HERE TO GET THE FOX NEWS APP**", "subscribe_prompt"),
+        ("it", "Clicca qui per iscriverti alla newsletter", "subscribe_prompt"),
+        ("es", "Haz clic aquí para suscribirte a nuestra newsletter", "subscribe_prompt"),
+        ("en", "**DON'T MISS**", "related_links"),
+        ("it", "**Da non perdere**", "related_links"),
+        ("es", "No te lo pierdas", "related_links"),
+        ("en", "- Order Reprints", "share_buttons"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_prompts_and_labels_inside_the_article_are_removed(fmt, lang, line, reason):
+    first, second, third = ARTICLE[lang].split("\n\n")
+    doc = clean("\n\n".join([first, line, second, third]), fmt)
+    assert [r.reason for r in doc.removed] == [reason]
+    assert words(doc.source_text) == words(ARTICLE[lang])
+
+
+@pytest.mark.parametrize(
+    "lang, sentence",
+    [
+        # At the tail: edge rules must not take the article's last paragraph.
+        ("en", "Rising rents contributed to the report's bleak outlook, the analysts said."),
+        (
+            "en",
+            "The retailer may earn a commission on each sale through the new platform, "
+            "analysts said.",
+        ),
+        ("en", "Click here to read the council's full decision."),
+        ("it", "Da non perdere la mostra a Palazzo Reale, secondo il sindaco."),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_article_sentences_that_look_like_chrome_stay_at_the_tail(fmt, lang, sentence):
+    doc = clean(f"{ARTICLE[lang]}\n\n{sentence}", fmt)
+    assert doc.removed == []
+    assert sentence in doc.source_text
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Thank you, the mayor told the residents who had waited three hours to speak.",
+        "Readers who subscribe to the newsletter, the council said, will get route updates.",
+    ],
+)
+def test_sentences_about_thanks_or_newsletters_in_the_middle_stay(sentence):
+    first, second, third = ARTICLE["en"].split("\n\n")
+    doc = clean("\n\n".join([first, sentence, second, third]), "html")
+    assert doc.removed == []
+
+
+@pytest.mark.parametrize(
+    "lang, sentence",
+    [
+        ("en", "Related to the case, police arrested two men on Monday, officials said."),
+        ("en", "Trending downwards for a year, bus use rose again in the spring, the report said."),
+        ("it", "Ultime notizie dal fronte: l'esercito avanza verso la città, dice il ministero."),
+        ("es", "Más información en la web del ministerio, según fuentes oficiales."),
+    ],
+)
+@pytest.mark.parametrize("where", ["middle", "tail"])
+def test_sentences_that_start_like_a_related_label_stay(lang, sentence, where):
+    """A label is followed by a separator, nothing, or a capitalised title; not by a sentence."""
+    first, second, third = ARTICLE[lang].split("\n\n")
+    body = (
+        [first, sentence, second, third]
+        if where == "middle"
+        else [*ARTICLE[lang].split("\n\n"), sentence]
+    )
+    doc = clean("\n\n".join(body))
+    assert doc.removed == []
+    assert sentence in doc.source_text

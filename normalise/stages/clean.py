@@ -1,9 +1,12 @@
 """Clean stage: reflow the text into blocks, remove boilerplate blocks, record every removal.
 
-Decisions, in order (each removal records the rule that made it):
+Decisions, in order (each removal records the rule that made it). Rules read each block's plain
+view (:func:`normalise.boilerplate.plain_view`: no Markdown emphasis or escapes).
 
 1. "anywhere" rules (a lone "Pubblicità" line, a row of share buttons) remove a block wherever
-   it is.
+   it is. A related-links label that is only a label ("Related stories", "Leggi anche") takes
+   its list with it: the blocks after it up to the next prose, or the next heading followed by
+   prose (the article's own section heading), as ``label_list``.
 2. The content-block model (:mod:`normalise.content`) finds the article: the densest run of
    prose (plain text only: for HTML, trafilatura has found it already). Blocks outside it
    are chrome: a rule names them when one matches, otherwise they are ``navigation`` (short
@@ -12,7 +15,11 @@ Decisions, in order (each removal records the rule that made it):
 3. Boilerplate clusters at the head and the tail of the article, so "edge" rules and lines that
    repeat across the run (:mod:`normalise.repetition`) peel blocks off both ends of the run,
    one at a time, stopping at the first block that is content. A sentence about cookies in
-   the middle of an article about cookies is content, and stays.
+   the middle of an article about cookies is content, and stays. At the head the peel steps
+   over up to two headings (title, standfirst), which stay: bylines and date lines sit under
+   them. At the tail a marked-up heading (``#``, or a list item made of headings: a teaser
+   card) with nothing but chrome after it heads nothing and goes too
+   (``heading_without_body``), provided some prose comes before it.
 
 If lines repeated across the run would leave a document empty, the document is a copy of
 another one (syndicated in full), not chrome: the repetition verdicts are dropped for it.
@@ -23,12 +30,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..boilerplate import ANYWHERE, Rule, first_match, load_rules
-from ..content import features, main_run
+from ..boilerplate import ANYWHERE, Rule, first_match, load_rules, plain_view
+from ..content import TITLE_BLOCKS, features, main_run
 from ..record import Document, Removal, Segment, Status
 from ..repetition import RepeatedLines
 from ..settings import Settings
-from ..text.reflow import HEADING, Block, split_blocks
+from ..text.reflow import HEADING, LIST_ITEM, Block, split_blocks
 from . import map_documents
 
 BLOCK_SEPARATOR = "\n\n"
@@ -46,9 +53,12 @@ class Verdict:
         return cls(rule.reason, rule.name)
 
 
+RELATED_LINKS = "related_links"
 REPEATED = Verdict("repeated_line", "corpus_repetition")
 NAVIGATION = Verdict("navigation", "content_density")
 OUTSIDE_ARTICLE = Verdict("outside_article", "content_density")
+LABEL_LIST = Verdict(RELATED_LINKS, "label_list")
+HEADING_WITHOUT_BODY = Verdict("navigation", "heading_without_body")
 
 
 def decide(
@@ -63,21 +73,26 @@ def decide(
     found the article with the DOM, which plain-text density can only second-guess.
     """
     removed: dict[int, Verdict] = {}
+    views = [plain_view(block.text) for block in blocks]
     anywhere = tuple(rule for rule in rules if rule.where == ANYWHERE)
-    for index, block in enumerate(blocks):
-        rule = first_match(anywhere, block.text)
+    for index, view in enumerate(views):
+        rule = first_match(anywhere, view)
         if rule:
             removed[index] = Verdict.of(rule)
+    for index, verdict in sorted(removed.items()):
+        rule = next(rule for rule in anywhere if rule.name == verdict.rule)
+        if verdict.reason == RELATED_LINKS and _bare_label(rule, views[index]):
+            _remove_label_list(blocks, index, removed)
 
-    def judge(block: Block) -> Verdict | None:
-        rule = first_match(rules, block.text)
+    def judge(index: int) -> Verdict | None:
+        rule = first_match(rules, views[index])
         if rule:
             return Verdict.of(rule)
-        if repeated and block.text in repeated:
+        if repeated and blocks[index].text in repeated:
             return REPEATED
         return None
 
-    verdicts = [judge(block) for block in blocks]
+    verdicts = [judge(index) for index in range(len(blocks))]
     edge_verdict = verdicts.__getitem__
     matched = {index for index, verdict in enumerate(verdicts) if verdict}
     run = main_run(blocks, set(removed), matched) if find_article else None
@@ -87,20 +102,66 @@ def decide(
             chrome = NAVIGATION if not features(blocks[index]).is_prose else OUTSIDE_ARTICLE
             removed[index] = edge_verdict(index) or chrome
 
-    def peel(order: Iterable[int]) -> None:
-        for index in order:
-            if index in removed:
+    # The head: bylines, date lines, share rows... often sit under the title and standfirst,
+    # which are content but not the start of the body, so the peel steps over them.
+    titles = 0
+    for index in range(start, end):
+        if index in removed:
+            continue
+        verdict = edge_verdict(index)
+        if verdict is None:
+            if blocks[index].kind == HEADING and titles < TITLE_BLOCKS:
+                titles += 1
                 continue
-            verdict = edge_verdict(index)
-            if verdict is None:
-                return
-            removed[index] = verdict
+            break
+        removed[index] = verdict
 
-    peel(range(start, end))
-    peel(reversed(range(start, end)))
+    # The tail: as at the head, and a marked-up heading with nothing after it but chrome heads
+    # nothing: it is a teaser headline, a widget title, a "Comments" bar.
+    prose = [i for i in range(start, end) if i not in removed and features(blocks[i]).is_prose]
+    for index in reversed(range(start, end)):
+        if index in removed:
+            continue
+        verdict = edge_verdict(index)
+        if verdict is None and prose and index > prose[0] and _marked_heading(blocks[index]):
+            verdict = HEADING_WITHOUT_BODY
+        if verdict is None:
+            break
+        removed[index] = verdict
+
     if repeated and len(removed) == len(blocks) and REPEATED in removed.values():
         return decide(blocks, rules, None, find_article)
     return removed
+
+
+def _bare_label(rule: Rule, view: str) -> bool:
+    """Is the block only a label ("Related stories", "DON'T MISS", "Leggi anche:"), so that
+    the links it introduces are the blocks after it?"""
+    match = rule.regex.search(view)
+    return match is not None and not view[match.end() :].strip(" :-–—|›»>")
+
+
+def _marked_heading(block: Block) -> bool:
+    """A heading the page marked up as one (``#``), or a list item made of headings (a teaser
+    card: ``- ### Headline #### Standfirst``). A short line that merely looks like a heading
+    is not enough: it may be the article's last sentence without its full stop."""
+    if block.kind == HEADING:
+        return block.lines[0].lstrip().startswith("#")
+    return block.kind == LIST_ITEM and block.text.startswith("#")
+
+
+def _remove_label_list(blocks: list[Block], label: int, removed: dict[int, Verdict]) -> None:
+    """Remove the links under a related-links label: the blocks after it up to the next
+    prose, or the next heading followed by prose (a section heading of the article)."""
+    following = [i for i in range(label + 1, len(blocks)) if i not in removed]
+    for position, index in enumerate(following):
+        if features(blocks[index]).is_prose:
+            return
+        if blocks[index].kind == HEADING:
+            after = following[position + 1] if position + 1 < len(following) else None
+            if after is not None and features(blocks[after]).is_prose:
+                return
+        removed[index] = LABEL_LIST
 
 
 def _line_offsets(text: str) -> list[int]:
