@@ -409,8 +409,16 @@ def run(
 
     report = RunReport()
     items, total, rereadable = _work_items(input_path, settings, report)
+    executor = make_executor(engine, workers, address)
     if rereadable:
-        repeated = count_repeated_lines(items, settings)  # pre-pass: the same for every worker
+        # the pre-pass: the same for every worker; on the local pool's workers when it has one
+        counting = executor if hasattr(executor, "map_line_counts") else None
+        try:
+            repeated = count_repeated_lines(items, settings, executor=counting)
+        except BaseException:
+            if counting is not None:
+                counting.close()
+            raise
     else:
         repeated = None
         log.info("standard input is read once: the repeated-line check is off")
@@ -425,7 +433,6 @@ def run(
     options = ExportOptions(include_english, frozenset(source_langs))
     show = not quiet and sys.stderr.isatty()
     state_dir = _state_dir(targets, output)
-    executor = make_executor(engine, workers, address)
     sharded = ShardedRun(state_dir, factory, executor, shard_size=shard_size, fresh=fresh)
     try:
         with sharded, _open_exporters(targets, options) as exporters:
@@ -445,6 +452,9 @@ def run(
         raise ConfigError(str(error)) from None
     except OSError as error:  # disk full, output folder removed mid-run: not the input's fault
         raise ConfigError(f"cannot write the output {output}: {error.strerror or error}") from None
+    finally:
+        if hasattr(executor, "close"):
+            executor.close()
     progress = sharded.progress
     report.missing_models = sorted(progress.missing)
     report.counters = dict(sorted(progress.counters.items()))

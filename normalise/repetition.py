@@ -22,8 +22,10 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import islice
+from typing import Protocol
 
 from .settings import Settings
 from .sources import WorkItem
@@ -31,6 +33,7 @@ from .text.reflow import split_blocks
 
 KEY_BITS = 64
 DEFAULT_MAX_LINES = 2_000_000
+COUNT_GROUP_SIZE = 100  # inputs per pre-pass task on a worker
 _NOISE = re.compile(r"[\W_]+")
 
 
@@ -142,10 +145,24 @@ class LineCounter:
         return RepeatedLines(keys, self.documents, minimum, 2.0**-self.level)
 
 
-def count_repeated_lines(
+def _batches(items: Iterable[WorkItem]) -> Iterator[list[WorkItem]]:
+    pending = iter(items)
+    while batch := list(islice(pending, COUNT_GROUP_SIZE)):
+        yield batch
+
+
+class CountingExecutor(Protocol):
+    def map_line_counts(
+        self, groups: Iterable[list[WorkItem]], settings: Settings, max_lines: int
+    ) -> Iterator[LineCounter]:
+        """:func:`count_lines` over each group, on the executor's workers, in group order."""
+        ...
+
+
+def count_lines(
     items: Iterable[WorkItem], settings: Settings, max_lines: int = DEFAULT_MAX_LINES
-) -> RepeatedLines:
-    """The pre-pass: read (and extract) every input, count the documents each line is in.
+) -> LineCounter:
+    """Read (and extract) ``items``; count the documents each line is in.
 
     Lines are the blocks the cleaner will judge (after reflow), so that a footer is matched
     however it was wrapped. Unreadable inputs are skipped here; the main pass reports them.
@@ -153,11 +170,30 @@ def count_repeated_lines(
     from .stages.extract import extract
     from .stages.read import read
 
-    threshold = RepeatThreshold(settings.repeat_documents, settings.repeat_share)
     counter = LineCounter(max_lines)
-    if not threshold.enabled:
-        return counter.result(threshold)
     for doc in extract(read(items, settings), settings):
         if not doc.finished:
             counter.add_document(block.text for block in split_blocks(doc.raw_text))
+    return counter
+
+
+def count_repeated_lines(
+    items: Iterable[WorkItem],
+    settings: Settings,
+    max_lines: int = DEFAULT_MAX_LINES,
+    executor: CountingExecutor | None = None,
+) -> RepeatedLines:
+    """The pre-pass over every input. With an ``executor`` (the local pool) the inputs are
+    counted in groups on its workers and the counts merged here: reading and extracting a
+    whole run in one process would be the run's serial bottleneck (hours for millions of HTML
+    pages), and the workers start up meanwhile. The merged counts are the same sums, so the
+    result does not depend on the executor."""
+    threshold = RepeatThreshold(settings.repeat_documents, settings.repeat_share)
+    if not threshold.enabled:
+        return LineCounter(max_lines).result(threshold)
+    if executor is None:
+        return count_lines(items, settings, max_lines).result(threshold)
+    counter = LineCounter(max_lines)
+    for part in executor.map_line_counts(_batches(items), settings, max_lines):
+        counter.merge(part)
     return counter.result(threshold)

@@ -79,6 +79,29 @@ def test_same_result_whatever_the_number_of_shards(workers):
     assert merged.result(threshold) == whole.result(threshold)
 
 
+def test_the_pool_pre_pass_counts_on_its_workers_and_gives_the_serial_result(monkeypatch):
+    """Groups of inputs are counted on the pool's workers and merged in the main process."""
+    import normalise.repetition as repetition
+    from normalise.executors.pool import PoolExecutor
+
+    monkeypatch.setattr(repetition, "COUNT_GROUP_SIZE", 3)  # several groups from 8 records
+    items = records()
+    serial = count_repeated_lines(items, settings())
+    with PoolExecutor(2) as pool:
+        calls = []
+        original = pool.map_line_counts
+
+        def recording(groups, *args):
+            groups = list(groups)
+            calls.append([len(group) for group in groups])
+            return original(groups, *args)
+
+        monkeypatch.setattr(pool, "map_line_counts", recording)
+        parallel = count_repeated_lines(items, settings(), executor=pool)
+    assert calls == [[3, 3, 2]]
+    assert parallel == serial and FOOTER in parallel
+
+
 def test_bounded_memory_is_still_order_independent_and_exact():
     lines = [[f"line {doc} {n}" for n in range(50)] + ["shared footer"] for doc in range(40)]
     results = []

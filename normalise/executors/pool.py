@@ -1,31 +1,41 @@
 """The local engine: a pool of worker processes, one per core by default.
 
-Workers are started with ``spawn`` (CTranslate2's thread pools do not survive ``fork``), build
-their :class:`~normalise.pipeline.Pipeline` once in the initializer (models load once per
-worker) and then process shard after shard. At most ``2 x workers`` shards are in flight, so
-the input is read, and results come back, at the pace of the workers: memory stays flat
-however large the run. A worker whose parent dies (``kill -9`` of the run) exits by itself
-instead of lingering.
+Workers are started with ``spawn`` (CTranslate2's thread pools do not survive ``fork``). One
+pool serves the whole run: first the repetition pre-pass (each worker counts the lines of a
+group of inputs, :meth:`PoolExecutor.map_line_counts`), then the shards. A worker builds its
+:class:`~normalise.pipeline.Pipeline` on its first shard and keeps it for every later shard of
+the run (models load once per worker). At most ``2 x workers`` tasks are in flight, so the
+input is read, and results come back, at the pace of the workers: memory stays flat however
+large the run. A worker whose parent dies (``kill -9`` of the run) exits by itself instead of
+lingering.
 """
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+import pickle
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from itertools import islice
+from typing import Any
 
 from ..pipeline import Pipeline
+from ..repetition import LineCounter, count_lines
+from ..settings import Settings
+from ..sources import WorkItem
 from . import PipelineFactory, available_cores
 from .shards import Shard, ShardResult, process_shard
 
 IN_FLIGHT_PER_WORKER = 2  # one running, one queued: workers never wait, memory stays bounded
 _PARENT_POLL_SECONDS = 1.0
 
-_pipeline: Pipeline | None = None  # one per worker process
+# Per worker process: the pipeline of the run's factory, built on the first shard.
+_pipeline: tuple[str, Pipeline] | None = None
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -35,47 +45,98 @@ def _exit_with_parent(parent: int) -> None:
             os._exit(1)
 
 
-def _init_worker(factory: PipelineFactory, parent: int) -> None:
-    global _pipeline
+def _init_worker(parent: int) -> None:
     threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-    _pipeline = factory()
 
 
-def _run_shard(shard: Shard) -> ShardResult:
-    assert _pipeline is not None, "worker not initialised"
-    return process_shard(_pipeline, shard)
+def _run_shard(shard: Shard, digest: str, factory: bytes) -> ShardResult:
+    """Process one shard; the factory travels pickled with it, and is unpickled and built
+    only when it differs from the one this worker already holds."""
+    global _pipeline
+    if _pipeline is None or _pipeline[0] != digest:
+        _pipeline = (digest, pickle.loads(factory)())
+    return process_shard(_pipeline[1], shard)
+
+
+def _count(items: list[WorkItem], settings: Settings, max_lines: int) -> LineCounter:
+    return count_lines(items, settings, max_lines)
 
 
 class PoolExecutor:
-    """Process shards on ``workers`` local processes (default: one per available core)."""
+    """Process shards on ``workers`` local processes (default: one per available core).
+
+    The pool starts on first use and stays up until :meth:`close` (or the end of a ``with``
+    block), so the pre-pass and the main pass share it."""
 
     def __init__(self, workers: int | None = None, start_method: str = "spawn"):
         self.workers = workers or available_cores()
         self.start_method = start_method
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> PoolExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context(self.start_method),
+                initializer=_init_worker,
+                initargs=(os.getpid(),),
+            )
+        return self._pool
+
+    def _bounded(
+        self, tasks: Iterable[tuple[Callable[..., Any], tuple]], ordered: bool
+    ) -> Iterator[Any]:
+        """Submit ``tasks`` with at most ``2 x workers`` in flight; yield results in
+        submission order (``ordered``) or as they complete."""
+        pool = self._started()
+        pending = iter(tasks)
+        limit = IN_FLIGHT_PER_WORKER * self.workers
+        in_flight: deque[Future] = deque()
+        try:
+            while True:
+                for function, args in islice(pending, limit - len(in_flight)):
+                    in_flight.append(pool.submit(function, *args))
+                if not in_flight:
+                    return
+                if ordered:
+                    yield in_flight.popleft().result()
+                    continue
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=in_flight.index):
+                    in_flight.remove(future)
+                    yield future.result()
+        finally:
+            for future in in_flight:
+                future.cancel()
+
+    def map_line_counts(
+        self, groups: Iterable[list[WorkItem]], settings: Settings, max_lines: int
+    ) -> Iterator[LineCounter]:
+        """The repetition pre-pass, one group of inputs per task, results in group order."""
+        tasks = ((_count, (group, settings, max_lines)) for group in groups)
+        return self._bounded(tasks, ordered=True)
 
     def map_shards(
         self, shards: Iterable[Shard], factory: PipelineFactory
     ) -> Iterator[ShardResult]:
         threads = max(1, available_cores() // self.workers)
-        context = multiprocessing.get_context(self.start_method)
-        pending = iter(shards)
-        limit = IN_FLIGHT_PER_WORKER * self.workers
-        with ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=context,
-            initializer=_init_worker,
-            initargs=(factory.with_threads(threads), os.getpid()),
-        ) as pool:
-            in_flight: set[Future[ShardResult]] = set()
-            try:
-                while True:
-                    for shard in islice(pending, limit - len(in_flight)):
-                        in_flight.add(pool.submit(_run_shard, shard))
-                    if not in_flight:
-                        return
-                    done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                    for future in sorted(done, key=lambda f: f.result().index):
-                        yield future.result()
-            finally:
-                for future in in_flight:
-                    future.cancel()
+        payload = pickle.dumps(factory.with_threads(threads))
+        digest = hashlib.sha256(payload).hexdigest()
+        owned = self._pool is None  # started here: stopped here
+        try:
+            tasks = ((_run_shard, (shard, digest, payload)) for shard in shards)
+            yield from self._bounded(tasks, ordered=False)
+        finally:
+            if owned:
+                self.close()

@@ -9,6 +9,7 @@ characters); latin-1 last, which decodes any byte string.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 _BOMS = (
@@ -101,8 +102,8 @@ def _damaged(
     return Decoded(decoded.text, encoding, "; ".join(filter(None, [note, decoded.note])))
 
 
-def _is_stray_control(ch: str) -> bool:
-    return ord(ch) < 32 and ch not in "\n\r\t\f\v"
+# Control characters other than \t \n \v \f \r (a regex: a per-character loop cost 2 ms a file)
+_STRAY_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
 
 
 def _checked(text: str, encoding: str, max_control_ratio: float) -> Decoded:
@@ -112,16 +113,16 @@ def _checked(text: str, encoding: str, max_control_ratio: float) -> Decoded:
     article: the stray characters are removed and counted in the note. Many of them mean the
     bytes are not text at all.
     """
-    strays = sum(1 for ch in text if _is_stray_control(ch))
-    if not strays:
+    if not _STRAY_CONTROL.search(text):
         return Decoded(text, encoding)
+    strays = len(_STRAY_CONTROL.findall(text))
     if strays > len(text) * max_control_ratio:
         raise BinaryContent(
             f"contains binary data ({strays} NUL or control characters in {len(text)}) "
             f"after decoding as {encoding}"
         )
     nuls = text.count("\x00")
-    cleaned = "".join(ch for ch in text if not _is_stray_control(ch))
+    cleaned = _STRAY_CONTROL.sub("", text)
     others = strays - nuls
     what = " and ".join(
         part
