@@ -53,7 +53,11 @@ def _tree(pid: int) -> list[int]:
     while stack:
         current = stack.pop()
         pids.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*"):
+        try:  # a process may exit while it is walked
+            tasks = list(Path(f"/proc/{current}/task").glob("*"))
+        except OSError:
+            continue
+        for task in tasks:
             try:
                 stack += [int(child) for child in (task / "children").read_text().split()]
             except OSError:
