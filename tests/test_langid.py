@@ -102,6 +102,7 @@ def test_words_overrule_langdetect_only_into_a_clear_translated_language(
         ("El govern ho nega tot.", "es"),
         ("Nu vom cere voie.", "it"),
         ("Il faut bien le faire.", "it"),
+        ("Non hai ningunha dúbida.", "it"),  # Galician has no word list: "non hai" is not enough
     ],
 )
 def test_short_neighbours_are_not_rescued_into_a_translated_language(text, not_lang):

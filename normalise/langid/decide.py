@@ -44,6 +44,10 @@ WORDS_OVERRULED_AT_MOST = 0.01  # ...if it gives langdetect's choice at most thi
 WORDS_OVERRULE_MIN_KNOWN = 2  # ...from at least this many listed words
 WORDS_MAX_TEXT_WORDS = 40  # longer texts give langdetect enough to read: words are not consulted
 WORDS_MIN_TEXT_WORDS = 2  # a one-word text stays und: too short to tell, by any method
+# Share of a text's words some list must know before the vote may decide or overrule: words no
+# list has are names, or a language without a list (Galician "Non hai ningunha dúbida" must not
+# become Italian on "non" and "hai" alone).
+WORDS_MIN_KNOWN_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -121,8 +125,10 @@ def _second_opinion(guess: LanguageGuess, text: str) -> LanguageGuess:
         others = sorted(((p, code) for code, p in words.posteriors.items() if code != words.lang))
         runner = (others[-1][1], round(others[-1][0], 4)) if others else (None, 0.0)
         agreeing = _unique_best(evidence(text, listed_languages())) == words.lang
-        if words.posterior >= WORDS_MIN_POSTERIOR or (
-            agreeing and words.posterior >= WORDS_AGREEING_POSTERIOR
+        known = words.known_words >= WORDS_MIN_KNOWN_SHARE * len(tokens(text))
+        if known and (
+            words.posterior >= WORDS_MIN_POSTERIOR
+            or (agreeing and words.posterior >= WORDS_AGREEING_POSTERIOR)
         ):
             return LanguageGuess(words.lang, round(words.posterior, 4), *runner, "words")
         return guess
@@ -130,6 +136,7 @@ def _second_opinion(guess: LanguageGuess, text: str) -> LanguageGuess:
         words.lang in TRANSLATED_LANGS
         and words.posterior >= WORDS_OVERRULE_POSTERIOR
         and words.known_words >= WORDS_OVERRULE_MIN_KNOWN
+        and words.known_words >= WORDS_MIN_KNOWN_SHARE * len(tokens(text))
         and words.of(guess.lang) <= WORDS_OVERRULED_AT_MOST
     ):
         return LanguageGuess(
