@@ -9,6 +9,7 @@ from normalise.models.catalog import Catalog
 from normalise.models.package import PackageError, load_package
 from normalise.models.store import ModelStore
 from normalise.models.translator import PackageTranslator
+from normalise.testing.archives import write_symlink_zip, write_zip, write_zip_bomb
 
 
 def test_built_package_has_argos_layout(tiny_packages):
@@ -42,13 +43,6 @@ def test_catalog_finds_argospm_packages_and_prefers_higher_version(
     assert (chosen.origin, chosen.version) == ("argospm", "1.1")
 
 
-def _zip(path, entries):
-    with zipfile.ZipFile(path, "w") as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
-    return path
-
-
 META = json.dumps({"from_code": "it", "to_code": "en", "package_version": "1.0"})
 
 
@@ -64,7 +58,7 @@ META = json.dumps({"from_code": "it", "to_code": "en", "package_version": "1.0"}
     ],
 )
 def test_bad_archives_are_refused_and_store_unchanged(tmp_path, tiny_store, entries, message):
-    archive = _zip(tmp_path / "bad.argosmodel", entries)
+    archive = write_zip(tmp_path / "bad.argosmodel", entries)
     before = sorted(p.relative_to(tiny_store) for p in tiny_store.rglob("*"))
     with pytest.raises(PackageError, match=message):
         ModelStore(tiny_store).install(archive)
@@ -72,12 +66,7 @@ def test_bad_archives_are_refused_and_store_unchanged(tmp_path, tiny_store, entr
 
 
 def test_symlink_entry_refused(tmp_path):
-    archive = tmp_path / "link.argosmodel"
-    with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr("pkg/metadata.json", META)
-        info = zipfile.ZipInfo("pkg/link")
-        info.external_attr = 0o120777 << 16
-        zf.writestr(info, "/etc/passwd")
+    archive = write_symlink_zip(tmp_path / "link.argosmodel", META, "pkg/link", "/etc/passwd")
     with pytest.raises(PackageError, match="symbolic link"):
         ModelStore(tmp_path / "store").install(archive)
     assert not (tmp_path / "store" / "pkg").exists()
@@ -101,10 +90,7 @@ def test_installed_twice_needs_replace(tmp_path, tiny_packages):
 
 
 def test_zip_bomb_member_refused(tmp_path):
-    archive = tmp_path / "bomb.argosmodel"
-    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("pkg/metadata.json", META)
-        zf.writestr("pkg/model/model.bin", b"\0" * (8 * 1024 * 1024))
+    archive = write_zip_bomb(tmp_path / "bomb.argosmodel", META)
     with pytest.raises(PackageError, match="zip bomb"):
         ModelStore(tmp_path / "store").install(archive)
     assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())

@@ -18,6 +18,7 @@ from normalise.models import manifest
 from normalise.models.manifest import PinnedPackage, sha256_of
 from normalise.models.package import PackageError
 from normalise.models.store import MAX_COMPRESSION_RATIO, ModelStore, inspect_archive
+from normalise.testing.archives import write_symlink_zip, write_zip, write_zip_bomb
 
 META = json.dumps({"from_code": "it", "to_code": "en", "package_version": "1.0"})
 
@@ -30,13 +31,6 @@ def snapshot(root: Path) -> list[tuple[str, bytes | None]]:
     )
 
 
-def write_zip(path: Path, entries: dict[str, bytes | str], compression=zipfile.ZIP_STORED):
-    with zipfile.ZipFile(path, "w", compression=compression) as zf:
-        for name, data in entries.items():
-            zf.writestr(name, data)
-    return path
-
-
 @pytest.fixture
 def store(tmp_path, tiny_packages) -> Path:
     """A store with one genuine package already in it (so "unchanged" means something)."""
@@ -47,14 +41,6 @@ def store(tmp_path, tiny_packages) -> Path:
 
 def install(archive: Path, store: Path):
     return CliRunner().invoke(cli, ["models", "install", str(archive), "--models-dir", str(store)])
-
-
-def zip_bomb(path: Path) -> Path:
-    return write_zip(
-        path,
-        {"pkg/metadata.json": META, "pkg/model/model.bin": b"\0" * (4 << 20)},
-        compression=zipfile.ZIP_DEFLATED,
-    )
 
 
 def corrupt_member(path: Path, tiny: Path) -> Path:
@@ -139,7 +125,7 @@ CASES = {
         "not a valid zip",
     ),
     "corrupt member": (corrupt_member, "CRC mismatch"),
-    "zip bomb": (lambda p, t: zip_bomb(p), "expands suspiciously"),
+    "zip bomb": (lambda p, t: write_zip_bomb(p, META, size=4 << 20), "expands suspiciously"),
     "no model files": (
         lambda p, t: write_zip(p, {"pkg/metadata.json": META}),
         "no CTranslate2 model",
@@ -162,12 +148,7 @@ def test_hostile_archive_refused_by_the_cli_and_store_unchanged(
 
 
 def test_symlink_entry_refused_by_the_cli(tmp_path, store):
-    archive = tmp_path / "link.argosmodel"
-    with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr("pkg/metadata.json", META)
-        info = zipfile.ZipInfo("pkg/model")
-        info.external_attr = 0o120777 << 16
-        zf.writestr(info, "/etc")
+    archive = write_symlink_zip(tmp_path / "link.argosmodel", META, "pkg/model", "/etc")
     before = snapshot(store)
     result = install(archive, store)
     assert result.exit_code == 2 and "symbolic link" in result.output
@@ -175,7 +156,7 @@ def test_symlink_entry_refused_by_the_cli(tmp_path, store):
 
 
 def test_zip_bomb_guard_is_a_ratio_and_a_total(tmp_path):
-    bomb = zip_bomb(tmp_path / "bomb.argosmodel")
+    bomb = write_zip_bomb(tmp_path / "bomb.argosmodel", META, size=4 << 20)
     with zipfile.ZipFile(bomb) as zf:
         info = zf.getinfo("pkg/model/model.bin")
     assert info.file_size / info.compress_size > MAX_COMPRESSION_RATIO
@@ -185,7 +166,7 @@ def test_zip_bomb_guard_is_a_ratio_and_a_total(tmp_path):
 
 
 def test_good_archive_after_refusals_still_installs(tmp_path, store, tiny_packages):
-    install(zip_bomb(tmp_path / "bomb.argosmodel"), store)
+    install(write_zip_bomb(tmp_path / "bomb.argosmodel", META, size=4 << 20), store)
     result = install(tiny_packages["it"], store)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in store.iterdir()) == ["translate-es_en-1_0", "translate-it_en-1_0"]
