@@ -26,6 +26,12 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(cli(*args), capture_output=True, text=True)
 
 
+def run_args(source: Path, out: Path | str, store: Path, workers: int | str, shard_size: int):
+    """``normalise run`` arguments with the options every test here sets."""
+    return ("run", str(source), "-o", str(out), "--models-dir", str(store),
+            "--workers", str(workers), "--shard-size", str(shard_size))  # fmt: skip
+
+
 def report_of(out: Path) -> dict:
     return json.loads(out.with_name(out.stem + ".report.json").read_text())
 
@@ -40,18 +46,7 @@ def corpus(tmp_path_factory) -> Path:
 def reference(tmp_path_factory, corpus, tiny_store) -> bytes:
     """The output of one uninterrupted run in this process's engine (one worker)."""
     out = tmp_path_factory.mktemp("reference") / "corpus.jsonl"
-    result = run_cli(
-        "run",
-        str(corpus),
-        "-o",
-        str(out),
-        "--models-dir",
-        str(tiny_store),
-        "--workers",
-        "1",
-        "--shard-size",
-        "4",
-    )
+    result = run_cli(*run_args(corpus, out, tiny_store, 1, 4))
     assert result.returncode == 0, result.stderr
     return out.read_bytes()
 
@@ -60,18 +55,7 @@ def test_worker_count_and_shard_size_do_not_change_the_output(
     tmp_path, corpus, tiny_store, reference
 ):
     out = tmp_path / "corpus.jsonl"
-    result = run_cli(
-        "run",
-        str(corpus),
-        "-o",
-        str(out),
-        "--models-dir",
-        str(tiny_store),
-        "--workers",
-        "2",
-        "--shard-size",
-        "3",
-    )
+    result = run_cli(*run_args(corpus, out, tiny_store, 2, 3))
     assert result.returncode == 0, result.stderr
     assert out.read_bytes() == reference
     records = [json.loads(line) for line in reference.decode().splitlines()]
@@ -84,18 +68,7 @@ def test_rerun_resumes_everything_and_a_changed_file_is_redone(tmp_path, corpus,
     folder = tmp_path / "in"
     write_corpus(folder, 12, seed_articles(SEEDS))
     out = tmp_path / "out" / "corpus.jsonl"
-    args = (
-        "run",
-        str(folder),
-        "-o",
-        str(out),
-        "--models-dir",
-        str(tiny_store),
-        "--workers",
-        "2",
-        "--shard-size",
-        "2",
-    )
+    args = run_args(folder, out, tiny_store, 2, 2)
     assert run_cli(*args).returncode == 0
     first = out.read_bytes()
     shards = report_of(out)["execution"]["shards"]
@@ -123,18 +96,7 @@ def test_rerun_resumes_everything_and_a_changed_file_is_redone(tmp_path, corpus,
 
 def test_fresh_starts_over_and_other_options_are_not_mixed_in(tmp_path, tiny_store):
     out = tmp_path / "out"
-    base = (
-        "run",
-        str(SEEDS),
-        "-o",
-        f"{out}/",
-        "--models-dir",
-        str(tiny_store),
-        "--workers",
-        "1",
-        "--shard-size",
-        "1",
-    )
+    base = run_args(SEEDS, f"{out}/", tiny_store, 1, 1)
     assert run_cli(*base).returncode == 0
     state = out / "corpus.jsonl.parts"
     first_keys = {p.name for p in (state / "shards").glob("*.done")}
@@ -228,18 +190,7 @@ def test_killed_run_resumes_to_the_uninterrupted_output(
 ):
     out = tmp_path / "corpus.jsonl"
     state = tmp_path / "corpus.jsonl.parts"
-    args = cli(
-        "run",
-        str(corpus),
-        "-o",
-        str(out),
-        "--models-dir",
-        str(tiny_store),
-        "--workers",
-        workers,
-        "--shard-size",
-        "4",
-    )
+    args = cli(*run_args(corpus, out, tiny_store, workers, 4))
     _kill_after(args, state, shards_done, whole_group)
     assert not out.exists()  # the corpus is only ever renamed into place when whole
     done_before = _done(state)

@@ -111,21 +111,22 @@ def from_text(text: str, settings: Settings) -> LanguageGuess:
     guess = _from_characters(text, settings)
     if guess.method == "none" and guess.note and guess.note.startswith("no letters"):
         return guess
-    if not WORDS_MIN_TEXT_WORDS <= len(tokens(text)) <= WORDS_MAX_TEXT_WORDS:
+    word_count = len(tokens(text))
+    if not WORDS_MIN_TEXT_WORDS <= word_count <= WORDS_MAX_TEXT_WORDS:
         return guess
-    return _second_opinion(guess, text)
+    return _second_opinion(guess, text, word_count)
 
 
-def _second_opinion(guess: LanguageGuess, text: str) -> LanguageGuess:
+def _second_opinion(guess: LanguageGuess, text: str, word_count: int) -> LanguageGuess:
     """What whole words add to a short text's decision (see step 5 of the module docstring)."""
     words = vote(text)
+    known = words.known_words >= WORDS_MIN_KNOWN_SHARE * word_count
     if words.lang is None or words.lang == guess.lang:
         return guess
     if guess.lang == UNDETERMINED:
         others = sorted(((p, code) for code, p in words.posteriors.items() if code != words.lang))
         runner = (others[-1][1], round(others[-1][0], 4)) if others else (None, 0.0)
         agreeing = _unique_best(evidence(text, listed_languages())) == words.lang
-        known = words.known_words >= WORDS_MIN_KNOWN_SHARE * len(tokens(text))
         if known and (
             words.posterior >= WORDS_MIN_POSTERIOR
             or (agreeing and words.posterior >= WORDS_AGREEING_POSTERIOR)
@@ -136,7 +137,7 @@ def _second_opinion(guess: LanguageGuess, text: str) -> LanguageGuess:
         words.lang in TRANSLATED_LANGS
         and words.posterior >= WORDS_OVERRULE_POSTERIOR
         and words.known_words >= WORDS_OVERRULE_MIN_KNOWN
-        and words.known_words >= WORDS_MIN_KNOWN_SHARE * len(tokens(text))
+        and known
         and words.of(guess.lang) <= WORDS_OVERRULED_AT_MOST
     ):
         return LanguageGuess(

@@ -12,8 +12,8 @@ frequency. A text's words are scored in every language; a word a language's list
 a floor probability; words no list has (names, numbers) say nothing and are left out. The
 answer is the posterior over the languages, with a uniform prior.
 
-Memory: one dict from word to a row of a small ``uint8`` matrix (Zipf x 20 per language), about
-150k words, loaded once per process on first use.
+Memory: one dict from word to a row of a ``uint8`` matrix (Zipf x 20 per language): 380k words,
+about 60 MB, loaded once per process, when a short text first needs them.
 """
 
 from __future__ import annotations
