@@ -126,3 +126,58 @@ def test_hint_codes_are_normalised():
     assert html_lang('<!DOCTYPE html>\n<html class="x" lang="it-IT">') == "it"
     assert html_lang("<html lang=ca><body>") == "ca"
     assert html_lang("<html><body lang='fr'>") is None
+
+
+def test_name_runs_span_connectors_but_not_the_sentence_between_names():
+    from normalise.langid.names import name_spans
+
+    text = "El primer gol de Dolly Menga para el Livingston ante Citizens for Responsibility."
+    assert [text[a:b] for a, b in name_spans(text)] == [
+        "Dolly Menga", "Citizens for Responsibility.",
+    ]  # fmt: skip
+    german = "Die Bundesregierung hat am Montag neue Regeln beschlossen."
+    assert [german[a:b] for a, b in name_spans(german)] == ["Die Bundesregierung"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Norman Eisen, profesor emérito de la Brookings Institution, es el presidente de "
+         "Citizens for Responsibility and Ethics in Washington y autor de “The Last Palace: "
+         "Europe's Turbulent Century in Five Lives and One Legendary House”.", "es"),
+        ("Norman Eisen, Senior Fellow presso la Brookings Institution, è il presidente "
+         "dell'organizzazione Citizens for Responsibility and Ethics di Washington e l'autore di "
+         "\"The Last Palace: Europe's Turbulent Century in Five Lives and One Legendary House\".",
+         "it"),
+        # the same names around a neighbour's grammar go to no model of ours
+        ("Norman Eisen, investigador sénior da Brookings Institution, é o presidente da "
+         "Citizens for Responsibility and Ethics in Washington.", "pt"),
+        ("Norman Eisen, investigador sènior de la Brookings Institution, és el president de "
+         "Citizens for Responsibility and Ethics in Washington.", "ca"),
+    ],
+)  # fmt: skip
+def test_a_sentence_full_of_english_names_is_judged_by_its_grammar(text, lang):
+    assert decide(text, SETTINGS).lang == lang
+
+
+def test_a_title_case_headline_is_not_emptied_of_its_words():
+    # every word is capitalised: nothing would be left, so the text is judged whole
+    assert decide("Hurricane Michael Slams Into Florida Panhandle", SETTINGS).lang in {"en", "und"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Ella no es racista.", "es"),  # es and ca tie on function words; langdetect is sure
+        ("¡Venga!", "es"),  # one word, and a mark only Spanish writes
+        ("I didn't leak.", "en"),  # a contraction is one listed word, not "didn" and "t"
+        ("I am angry.", "en"),  # a capital I before a word is the pronoun, not an initial
+    ],
+)
+def test_short_texts_two_methods_agree_on(text, lang):
+    assert decide(text, SETTINGS).lang == lang
+
+
+def test_words_overrule_an_unsure_langdetect_on_a_plainly_spanish_sentence():
+    guess = decide('"No vamos a pedir permiso".', SETTINGS)
+    assert (guess.lang, guess.method, guess.runner_up) == ("es", "words", "pt")

@@ -1,5 +1,7 @@
 """One calibrated language decision for a text.
 
+0. Proper names and titles are set aside when they make up much of the text (``names.py``):
+   a Spanish sentence about "Citizens for Responsibility and Ethics in Washington" is Spanish.
 1. langdetect, seeded, over its full profile set (55 languages), so that French is French and
    not "the closest of it/es/en".
 2. If its top language has neighbours it confuses (Catalan/Portuguese/Galician/French/Romanian
@@ -11,9 +13,10 @@
 4. Short texts must satisfy both methods at once, or they are ``und``.
 5. Words get a second say (``words.py``: a naive-Bayes vote of whole words over 26 languages'
    frequency lists) on short texts: they decide a text steps 1-4 left ``und`` when their
-   posterior is high, and overturn langdetect when they clearly point at a language we
-   translate and give langdetect's choice almost no chance ("Solo press conferences are rare."
-   is not Italian; "Trump da un mitin en West Virginia" is not German).
+   posterior is high (or fairly high, and langdetect or the function words agree), and
+   overturn langdetect when they clearly point at a language we translate and give
+   langdetect's choice almost no chance ("Solo press conferences are rare." is not Italian;
+   "Trump da un mitin en West Virginia" is not German).
 6. A hint (JSONL ``lang``, HTML ``<html lang>``) decides an ``und`` text, and wins over the
    text only when the text is compatible with it.
 """
@@ -25,7 +28,8 @@ from functools import lru_cache
 
 from ..settings import Settings
 from .evidence import evidence, group, listed_languages, tokens
-from .words import vote
+from .names import without_names
+from .words import MARKS, vote
 
 UNDETERMINED = "und"
 # Switching langdetect's answer *into* one of these sends text to a model: demand more evidence.
@@ -38,9 +42,11 @@ SHORT_MIN_SCORE = 0.99  # langdetect score a short text needs (on top of functio
 HINT_MIN_SCORE = 0.2  # langdetect score that makes the text "compatible" with a hint
 MAX_DETECT_CHARS = 3000  # langdetect reads this much of a text: plenty, and bounds its cost
 WORDS_MIN_POSTERIOR = 0.9  # the word vote decides an otherwise und text at this posterior...
-WORDS_AGREEING_POSTERIOR = 0.5  # ...or at this one, if function words single out the same language
+WORDS_AGREEING_POSTERIOR = 0.5  # ...or at this one, if function words single out the same language,
+WORDS_LANGDETECT_AGREEING_POSTERIOR = 0.8  # ...or at this one, if langdetect gave it >= 0.99
 WORDS_OVERRULE_POSTERIOR = 0.95  # the word vote overrules langdetect into it/es/en at this one...
-WORDS_OVERRULED_AT_MOST = 0.01  # ...if it gives langdetect's choice at most this...
+WORDS_OVERRULED_AT_MOST = 0.01  # ...if it gives langdetect's choice at most this (0.05 when
+WORDS_OVERRULED_UNSURE_AT_MOST = 0.05  # langdetect itself is below SHORT_MIN_SCORE)...
 WORDS_OVERRULE_MIN_KNOWN = 2  # ...from at least this many listed words
 WORDS_MAX_TEXT_WORDS = 40  # longer texts give langdetect enough to read: words are not consulted
 WORDS_MIN_TEXT_WORDS = 2  # a one-word text stays und: too short to tell, by any method
@@ -106,12 +112,27 @@ def _guess(
     return LanguageGuess(lang, round(score, 4), runner[0], round(runner[1], 4), method, note)
 
 
+def judged_text(text: str, settings: Settings) -> str:
+    """What the decision reads: ``text``, or ``text`` without its proper names and titles when
+    they make up much of it and enough is left to judge (``names.py``: a Spanish sentence
+    about "Citizens for Responsibility and Ethics in Washington" is Spanish)."""
+    rest = without_names(text)
+    if rest is None:
+        return text
+    letters = sum(ch.isalpha() for ch in rest)
+    if letters < settings.min_lang_chars or len(tokens(rest)) < settings.min_lang_words:
+        return text
+    return rest
+
+
 def from_text(text: str, settings: Settings) -> LanguageGuess:
     """The decision the text alone supports (no hint)."""
+    text = judged_text(text, settings)
     guess = _from_characters(text, settings)
     if guess.method == "none" and guess.note and guess.note.startswith("no letters"):
         return guess
-    word_count = len(tokens(text))
+    # "¡Venga!" is two words' worth of evidence: the mark is as Spanish as a word (words.py)
+    word_count = len(tokens(text)) + sum(mark in text for mark in MARKS)
     if not WORDS_MIN_TEXT_WORDS <= word_count <= WORDS_MAX_TEXT_WORDS:
         return guess
     return _second_opinion(guess, text, word_count)
@@ -127,18 +148,24 @@ def _second_opinion(guess: LanguageGuess, text: str, word_count: int) -> Languag
         others = sorted(((p, code) for code, p in words.posteriors.items() if code != words.lang))
         runner = (others[-1][1], round(others[-1][0], 4)) if others else (None, 0.0)
         agreeing = _unique_best(evidence(text, listed_languages())) == words.lang
+        # a short text langdetect is sure of, but whose function words tie with a neighbour's
+        # ("Ella no es racista": es and ca alike): two methods agreeing is enough
+        sure = guess.runner_up == words.lang and guess.runner_up_score >= SHORT_MIN_SCORE
         if known and (
             words.posterior >= WORDS_MIN_POSTERIOR
             or (agreeing and words.posterior >= WORDS_AGREEING_POSTERIOR)
+            or (sure and words.posterior >= WORDS_LANGDETECT_AGREEING_POSTERIOR)
         ):
             return LanguageGuess(words.lang, round(words.posterior, 4), *runner, "words")
         return guess
+    unsure = guess.score < SHORT_MIN_SCORE
+    overruled_at_most = WORDS_OVERRULED_UNSURE_AT_MOST if unsure else WORDS_OVERRULED_AT_MOST
     if (
         words.lang in TRANSLATED_LANGS
         and words.posterior >= WORDS_OVERRULE_POSTERIOR
         and words.known_words >= WORDS_OVERRULE_MIN_KNOWN
         and known
-        and words.of(guess.lang) <= WORDS_OVERRULED_AT_MOST
+        and words.of(guess.lang) <= overruled_at_most
     ):
         return LanguageGuess(
             words.lang,

@@ -19,6 +19,7 @@ about 60 MB, loaded once per process, when a short text first needs them.
 from __future__ import annotations
 
 import gzip
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -41,6 +42,12 @@ _LN10 = float(np.log(10.0))
 # Zipf 5 is once in 10,000 words: rarer than these marks really are in Spanish, so that one
 # mark does not outweigh several words.
 MARKS = {"¿": ("es", 5.0), "¡": ("es", 5.0)}
+# Words as the lists spell them: contractions whole ("didn't", "it's"), elisions apart when the
+# whole is not listed ("l'autore" -> "l'", "autore"). A capital "I" before a lower-case word is
+# the pronoun or the Italian article ("I am angry", "I ragazzi"), not an initial ("I. A.") or a
+# numeral ("Juan Carlos I"), which evidence.tokens() rightly leaves out.
+_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*'?")
+_PRONOUN_I = re.compile(r"(?<![\w.])I(?=\s+[a-z])")
 
 
 @dataclass(frozen=True)
@@ -94,10 +101,22 @@ def tables() -> WordTables:
     return WordTables(languages, rows, matrix, listed - MISSING_BELOW_LAST)
 
 
+def _words(text: str, listed: dict[str, int]) -> list[str]:
+    folded = text.replace("’", "'")
+    words = ["i"] * len(_PRONOUN_I.findall(folded))
+    for token in _WORD.findall(folded):
+        whole = token.lower().rstrip("'")
+        if "'" in whole and whole in listed:
+            words.append(whole)
+        else:
+            words += [piece.rstrip("'") for piece in tokens(token)]
+    return words
+
+
 def vote(text: str) -> WordVote:
     """The posterior over the listed languages, from the words of ``text`` that any list has."""
     table = tables()
-    words = [word.rstrip("'") for word in tokens(text)[:MAX_WORDS]]
+    words = _words(text, table.rows)[:MAX_WORDS]
     words += [mark for mark in MARKS if mark in text]
     found = [table.rows[word] for word in words if word in table.rows]
     if not found:
