@@ -411,7 +411,7 @@ def run(
     items, total, rereadable = _work_items(input_path, settings, report)
     executor = make_executor(engine, workers, address)
     if rereadable:
-        # the pre-pass: the same for every worker; on the local pool's workers when it has one
+        # the pre-pass: the same for every worker; on the pool's or Ray's workers when there are
         counting = executor if hasattr(executor, "map_line_counts") else None
         try:
             repeated = count_repeated_lines(items, settings, executor=counting)

@@ -22,7 +22,14 @@ from typing import Any
 
 from . import __version__
 from .executors import Executor, InlineExecutor, PipelineFactory
-from .executors.shards import Shard, content_fingerprint, group_items, shard_key
+from .executors.shards import (
+    Shard,
+    content_fingerprint,
+    group_items,
+    item_size,
+    largest_first,
+    shard_key,
+)
 from .models.catalog import Catalog
 from .record import Document
 from .runstate import RunState, StateError
@@ -182,6 +189,10 @@ class ShardedRun:
             self._temporary.cleanup()
 
     def _plan(self, items: Iterable[WorkItem]) -> Iterator[Shard]:
+        """The shards still to process, handed out largest first in small blocks."""
+        return largest_first(self._shards_to_process(items))
+
+    def _shards_to_process(self, items: Iterable[WorkItem]) -> Iterator[Shard]:
         max_bytes = self.factory.settings.max_file_bytes
         for index, group in enumerate(group_items(items, self.shard_size)):
             sources = [(item.relpath, content_fingerprint(item, max_bytes)) for item in group]
@@ -195,7 +206,7 @@ class ShardedRun:
                 continue
             if key not in self._sources:
                 self._sources[key] = sources
-                yield Shard(index, key, tuple(group))
+                yield Shard(index, key, tuple(group), sum(map(item_size, group)))
 
     def _ready(self) -> Iterator[Document]:
         """Yield the documents of the complete shards at the front of the order."""

@@ -54,3 +54,34 @@ def test_ray_run_resumes_from_shards_the_local_engine_wrote(tmp_path, local_ray,
     assert lines[:6] == local
     assert run.progress.shards_resumed >= 1
     assert len(lines) == 10
+
+
+def test_the_pre_pass_runs_on_the_actors_and_gives_the_serial_result(
+    tmp_path, local_ray, monkeypatch
+):
+    """Groups of inputs are counted on Ray actors and merged in input order by the driver;
+    the same actors then process the shards (one set of actors for the whole run)."""
+    import normalise.repetition as repetition
+    from normalise.repetition import count_repeated_lines
+
+    monkeypatch.setattr(repetition, "COUNT_GROUP_SIZE", 4)
+    footer = "Questo articolo è stato prodotto in collaborazione con Agenzia Esempio."
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(10):
+        text = f"Il consiglio comunale ha discusso il punto {i} per ore.\n\n{footer}\n"
+        (folder / f"{i:02d}.txt").write_text(text, encoding="utf-8")
+    items = items_of(folder)
+    settings = Settings(repeat_documents=5)
+    serial = count_repeated_lines(items, settings)
+    with RayExecutor(workers=2) as executor:
+        on_ray = count_repeated_lines(items, settings, executor=executor)
+        actors = list(executor._actors)
+        factory = PipelineFactory(settings, extras={"repeated": on_ray})
+        with ShardedRun(tmp_path / "state", factory, executor, shard_size=3) as run:
+            docs = list(run.documents(items))
+        assert executor._actors == actors  # the pre-pass's actors served the shards
+    assert on_ray == serial and footer in on_ray and on_ray.documents == 10
+    assert len(docs) == 10
+    assert all(footer not in doc.text for doc in docs)
+    assert all(any(r.reason == "repeated_line" for r in doc.removed) for doc in docs)

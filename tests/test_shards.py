@@ -88,3 +88,15 @@ def test_records_round_trip_byte_for_byte(tiny_store):
     assert len(result.lines) == 5
     for line in result.lines:
         assert Document.from_json(json.loads(line)).dumps() == line
+
+
+def test_shards_are_handed_out_largest_first_within_blocks():
+    from normalise.executors.shards import largest_first
+
+    sizes = [5, 90, 40, 7, 300, 1, 60, 60, 2, 8]
+    shards = [Shard(i, f"k{i}", (), size) for i, size in enumerate(sizes)]
+    order = [shard.index for shard in largest_first(shards, block=4)]
+    assert sorted(order) == list(range(10))  # nothing lost or repeated
+    assert order == [1, 2, 3, 0, 4, 6, 7, 5, 9, 8]  # ties keep input order
+    # a shard moves at most one block away from its place: output still streams
+    assert all(abs(position - index) < 4 for position, index in enumerate(order))

@@ -12,11 +12,18 @@ Install with ``pip install 'normalise[ray]'``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import pickle
+from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from ..pipeline import Pipeline
+from ..repetition import LineCounter, count_lines
+from ..settings import Settings
+from ..sources import WorkItem
 from . import PipelineFactory, available_cores
 from .pool import IN_FLIGHT_PER_WORKER
 from .shards import Shard, ShardResult, process_shard
@@ -34,14 +41,27 @@ def _import_ray():
     return ray
 
 
-class _ShardWorker:
-    """The actor body: one pipeline, many shards."""
+class _Worker:
+    """The actor body: counts lines for the pre-pass, then processes shards with one pipeline.
 
-    def __init__(self, factory: PipelineFactory):
-        self.pipeline = factory()
+    The pipeline is built on the first shard, from a factory sent by reference and fetched
+    only when its digest differs from the one this actor holds: the factory carries the
+    pre-pass's repeated lines, so it exists only once the pre-pass is done, and it should
+    cross the network once per actor, not once per shard."""
 
-    def process(self, shard: Shard) -> ShardResult:
-        return process_shard(self.pipeline, shard)
+    def __init__(self) -> None:
+        self._pipeline: tuple[str, Pipeline] | None = None
+
+    def count(self, items: list[WorkItem], settings: Settings, max_lines: int) -> LineCounter:
+        return count_lines(items, settings, max_lines)
+
+    def process(self, shard: Shard, digest: str, factory: list) -> ShardResult:
+        if self._pipeline is None or self._pipeline[0] != digest:
+            import ray
+
+            (ref,) = factory  # wrapped in a list, so that Ray does not resolve it every call
+            self._pipeline = (digest, ray.get(ref)())
+        return process_shard(self._pipeline[1], shard)
 
 
 class RayExecutor:
@@ -51,11 +71,24 @@ class RayExecutor:
     at the end); ``"auto"`` or ``"ray://host:port"`` joins an existing cluster, where
     ``workers`` defaults to the cluster's CPU count. If Ray is already initialised in this
     process (a test, a notebook), that instance is used as it is.
+
+    As with the local pool, the actors start on first use and serve the whole run, the
+    repetition pre-pass (:meth:`map_line_counts`) and then the shards, until :meth:`close`:
+    the pre-pass runs on the cluster, not in the driver, and the actors warm up meanwhile.
     """
 
     def __init__(self, workers: int | None = None, address: str | None = None):
         self.workers = workers
         self.address = address
+        self._ray: Any = None
+        self._started_ray = False
+        self._actors: list = []
+
+    def __enter__(self) -> RayExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _connect(self, ray: Any) -> bool:
         """Initialise Ray if needed; True if we started it (and so must shut it down)."""
@@ -81,24 +114,63 @@ class RayExecutor:
             raise RayUnavailable(f"cannot start or reach Ray at {where}: {error}") from None
         return True
 
+    def _started(self) -> tuple[Any, list]:
+        if not self._actors:
+            ray = _import_ray()
+            self._started_ray = self._connect(ray)
+            self._ray = ray
+            workers = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
+            self.workers = workers  # as used, for the report
+            actor_class = ray.remote(num_cpus=1)(_Worker)
+            self._actors = [actor_class.remote() for _ in range(workers)]
+        return self._ray, self._actors
+
+    def close(self) -> None:
+        if self._ray is not None:
+            for actor in self._actors:
+                self._ray.kill(actor)
+            if self._started_ray:
+                self._ray.shutdown()
+        self._ray, self._actors, self._started_ray = None, [], False
+
+    def map_line_counts(
+        self, groups: Iterable[list[WorkItem]], settings: Settings, max_lines: int
+    ) -> Iterator[LineCounter]:
+        """The repetition pre-pass on the actors, one group of inputs per task, results in
+        group order (the merge must not depend on which actor finished first)."""
+        ray, actors = self._started()
+        limit = IN_FLIGHT_PER_WORKER * len(actors)
+        in_flight: deque = deque()
+        pending = iter(groups)
+        turn = 0
+        while True:
+            for group in islice(pending, limit - len(in_flight)):
+                in_flight.append(
+                    actors[turn % len(actors)].count.remote(group, settings, max_lines)
+                )
+                turn += 1
+            if not in_flight:
+                return
+            yield ray.get(in_flight.popleft())
+
     def map_shards(
         self, shards: Iterable[Shard], factory: PipelineFactory
     ) -> Iterator[ShardResult]:
-        ray = _import_ray()
-        started = self._connect(ray)
+        owned = not self._actors  # started here: stopped here
         try:
-            workers = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-            self.workers = workers  # as used, for the report
-            actor_class = ray.remote(num_cpus=1)(_ShardWorker)
+            ray, actors = self._started()
             one_thread = factory.with_threads(1)
-            actors = [actor_class.remote(one_thread) for _ in range(workers)]
-            yield from self._schedule(ray, actors, iter(shards))
+            digest = hashlib.sha256(pickle.dumps(one_thread)).hexdigest()
+            reference = [ray.put(one_thread)]
+            yield from self._schedule(ray, actors, iter(shards), digest, reference)
         finally:
-            if started:
-                ray.shutdown()
+            if owned:
+                self.close()
 
     @staticmethod
-    def _schedule(ray: Any, actors: list, pending: Iterator[Shard]) -> Iterator[ShardResult]:
+    def _schedule(
+        ray: Any, actors: list, pending: Iterator[Shard], digest: str, factory: list
+    ) -> Iterator[ShardResult]:
         """Keep every actor busy with at most IN_FLIGHT_PER_WORKER shards each; the least
         loaded actor gets the next shard, so long shards do not hold up a queue."""
         load = {index: 0 for index in range(len(actors))}
@@ -106,7 +178,7 @@ class RayExecutor:
         while True:
             for shard in islice(pending, IN_FLIGHT_PER_WORKER * len(actors) - len(owner)):
                 index = min(load, key=lambda i: (load[i], i))
-                owner[actors[index].process.remote(shard)] = index
+                owner[actors[index].process.remote(shard, digest, factory)] = index
                 load[index] += 1
             if not owner:
                 return

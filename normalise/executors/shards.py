@@ -20,11 +20,14 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, is_dataclass
+from itertools import islice
 
 from ..pipeline import Pipeline
 from ..sources import InputFile, WorkItem
 
 MAX_SHARD_FACTOR = 3  # a shard never holds more than 3 x the shard size: memory, balance
+# Shards are handed out largest first within blocks of this many (see largest_first).
+DISPATCH_BLOCK = 8
 _HASH_CHUNK = 1 << 20
 
 
@@ -33,6 +36,30 @@ class Shard:
     index: int  # position in the run: output order
     key: str
     items: tuple[WorkItem, ...]
+    size: int = 0  # bytes of input: the work it holds, for scheduling only
+
+
+def item_size(item: WorkItem) -> int:
+    """Bytes of input of one item, as a measure of its work (0 if it cannot be read)."""
+    if isinstance(item, InputFile):
+        try:
+            return item.path.stat().st_size
+        except OSError:
+            return 0
+    return len(getattr(item, "text", ""))
+
+
+def largest_first(shards: Iterable[Shard], block: int = DISPATCH_BLOCK) -> Iterator[Shard]:
+    """``shards`` in blocks of ``block``, each block largest first.
+
+    Boundaries follow names, so shard sizes vary (a few documents to 3 x the shard size). In
+    input order, a run often ends on a large shard that one worker processes while the others
+    wait; handed out largest first, the last shards of the run are its smallest, and the
+    workers finish together. Blocks bound how far a shard is moved, so that output (written in
+    input order) still streams. Processing order never changes a shard's records."""
+    pending = iter(shards)
+    while batch := list(islice(pending, block)):
+        yield from sorted(batch, key=lambda shard: (-shard.size, shard.index))
 
 
 @dataclass
