@@ -77,11 +77,18 @@ def profiles() -> Profiles:
     return Profiles(tuple(languages), rows, matrix)
 
 
-@lru_cache(maxsize=8192)
-def _normalised(ch: str) -> str:
-    from langdetect.utils.ngram import NGram
+class _Normalised(dict):
+    """langdetect's ``NGram.normalize`` for each character, as a ``str.translate`` table that
+    fills itself: the function looks up the character's Unicode block on every call."""
 
-    return NGram.normalize(ch)
+    def __missing__(self, code: int) -> str:
+        from langdetect.utils.ngram import NGram
+
+        self[code] = NGram.normalize(chr(code))
+        return self[code]
+
+
+_NORMALISED = _Normalised()
 
 
 def _prepared(text: str, max_chars: int, known: dict[str, int]) -> str:
@@ -102,32 +109,34 @@ def _prepared(text: str, max_chars: int, known: dict[str, int]) -> str:
 
 def extract_ngrams(text: str, known: dict[str, int]) -> list[str]:
     """langdetect's ``Detector._extract_ngrams``: the 1-, 2- and 3-grams of ``text`` that a
-    profile knows, in order, skipping words in capitals (its ``NGram`` buffer, inlined)."""
+    profile knows, in order.
+
+    langdetect feeds characters one at a time through a 3-character buffer that restarts at
+    every space; that is the same as taking each word with a space before it (and one after,
+    if the text goes on) and its substrings of up to 3 characters ending at each position,
+    except at a position where this character and the one before are both capitals (a word in
+    capitals says little about its language)."""
     result: list[str] = []
-    grams, capitalword = " ", False
-    for ch in text:
-        ch = _normalised(ch)
-        last = grams[-1]
-        if last == " ":
-            grams, capitalword = " ", False
-            if ch == " ":
-                continue
-        elif len(grams) >= N_GRAM:
-            grams = grams[1:]
-        grams += ch
-        if ch.isupper():
-            if last.isupper():
-                capitalword = True
-        else:
-            capitalword = False
-        if capitalword:
+    normalised = text.translate(_NORMALISED)
+    words = normalised.split(" ")
+    last = len(words) - 1
+    for index, word in enumerate(words):
+        if not word:
             continue
-        for n in range(1, N_GRAM + 1):
-            if len(grams) < n:
-                break
-            gram = grams[-n:]
+        padded = " " + word + (" " if index < last else "")
+        for end in range(1, len(padded)):
+            if padded[end].isupper() and padded[end - 1].isupper():
+                continue
+            gram = padded[end]
             if gram != " " and gram in known:
                 result.append(gram)
+            gram = padded[end - 1 : end + 1]
+            if gram in known:
+                result.append(gram)
+            if end >= 2:
+                gram = padded[end - 2 : end + 1]
+                if gram in known:
+                    result.append(gram)
     return result
 
 
@@ -158,8 +167,11 @@ def probabilities(text: str, seed: int, max_chars: int) -> list[tuple[str, float
                 pick = getrandbits(bits)
             prob *= weight + matrix[rows[pick]]
             if i % 5 == 0:
-                prob /= sum(prob.tolist())  # Python's sum, as langdetect: the same rounding
-                if prob.max() > CONV_THRESHOLD or i >= ITERATION_LIMIT:
+                values = prob.tolist()
+                norm = sum(values)  # Python's sum, as langdetect: the same rounding
+                prob /= norm
+                # max(p / norm) == max(p) / norm: division by a positive number keeps order
+                if max(values) / norm > CONV_THRESHOLD or i >= ITERATION_LIMIT:
                     break
             i += 1
         total += prob / N_TRIAL
