@@ -25,6 +25,12 @@ machine other processes take cores, and the speed ratios then understate the eng
 
     .venv/bin/python bench/scale.py                  # 1k and 10k documents
     .venv/bin/python bench/scale.py --sizes 200,2000 # quicker
+    .venv/bin/python bench/scale.py --repeat 3       # best of 3 interleaved runs each
+
+This machine's speed drifts by 10-20% from one minute to the next (the same command's CPU
+seconds vary as much as its wall time), so a ratio of two single runs moves by about +-0.15.
+``--repeat N`` runs every configuration N times, round robin, and takes each one's fastest run:
+the ratios of best times are far steadier.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -105,11 +112,26 @@ def measure(args: list[str]) -> tuple[float, int, float]:
     return seconds, peak, cpu
 
 
+Config = tuple[int, str, int, str | None]  # size, engine, workers, address
+
+
+def label(config: Config) -> str:
+    size, engine, workers, address = config
+    joined = " joining a running instance" if address else ""
+    return f"{engine} {workers} worker(s){joined}, {size} docs"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="small,large document counts")
     parser.add_argument("--argos-shape", action="store_true", help="real-size generated models")
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray measurement")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs of each configuration, interleaved; the fastest counts (default 1)",
+    )
     options = parser.parse_args()
     small, large = (int(n) for n in options.sizes.split(","))
 
@@ -126,32 +148,53 @@ def main() -> None:
         for seed, lang in enumerate(["it", "es"]):
             store.install(build_package(root / "built", lang, shape=shape, seed=seed))
         corpora = {n: write_corpus(root / f"in-{n}", n, articles) for n in (small, large)}
+        best: dict[Config, tuple[float, int, float]] = {}  # fastest run: seconds, RSS, CPU
+        samples: dict[Config, list[float]] = {}
 
-        def run(
-            size: int, engine: str, workers: int, address: str | None = None
-        ) -> tuple[float, int, float]:
-            name = f"out-{size}-{engine}-{workers}" + ("-joined" if address else "")
-            out = root / name / "corpus.jsonl"
+        def run(config: Config) -> None:
+            size, engine, workers, address = config
+            out = root / "out" / "corpus.jsonl"  # fresh every run: nothing to resume
             command = [sys.executable, "-m", "normalise", "-q", "run", str(corpora[size])]
             command += ["-o", str(out), "--models-dir", str(store.root)]
             command += ["--engine", engine, "--workers", str(workers)]
             command += ["--address", address] if address else []
-            return measure(command)
+            seconds, rss, cpu = measure(command)
+            shutil.rmtree(out.parent)
+            samples.setdefault(config, []).append(seconds)
+            if config not in best or seconds < best[config][0]:
+                best[config] = (seconds, max(rss, best.get(config, (0, 0, 0))[1]), cpu)
+            else:
+                best[config] = (best[config][0], max(rss, best[config][1]), best[config][2])
+
+        def interleaved(configs: list[Config]) -> None:
+            """Run each configuration ``--repeat`` times, round robin, so that a slow spell of
+            this shared machine falls on all of them; print the fastest of each."""
+            for _ in range(options.repeat):
+                for config in configs:
+                    run(config)
+            for config in configs:
+                seconds, rss, cpu = best[config]
+                spread = ", ".join(f"{t:.1f}" for t in samples[config])
+                print(
+                    f"{label(config)}: {seconds:.1f} s, {config[0] / seconds:.1f} docs/s, "
+                    f"peak RSS {rss / 1024:.0f} MiB, CPU {cpu:.1f} s"
+                    + (f" (runs: {spread} s)" if options.repeat > 1 else "")
+                )
+
+        def rate(config: Config) -> float:
+            return config[0] / best[config][0]
 
         print(f"models: {'argos-1.0 shape' if options.argos_shape else 'tiny'}")
         print(f"corpus: {len(articles)} distinct articles; {small} and {large} documents")
         print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-        rates, peaks = {}, {}
-        for engine, workers in [("local", 1), ("local", 2)] + (
-            [] if options.no_ray else [("ray", 2)]
-        ):
-            seconds, rss, cpu = run(small, engine, workers)
-            rates[engine, workers], peaks[engine, workers] = small / seconds, rss
-            print(
-                f"{engine} {workers} worker(s), {small} docs: {seconds:.1f} s, "
-                f"{small / seconds:.1f} docs/s, peak RSS {rss / 1024:.0f} MiB, "
-                f"CPU {cpu:.1f} s"
-            )
+        print(f"each configuration run {options.repeat} time(s); the fastest run counts")
+        one, two, on_ray = (
+            (small, "local", 1, None),
+            (small, "local", 2, None),
+            (small, "ray", 2, None),
+        )
+        interleaved([one, two] + ([] if options.no_ray else [on_ray]))
+        joined = (small, "ray", 2, "auto")
         if not options.no_ray:
             # a cluster is started once and serves many runs: join a running instance, as a
             # cluster user would (``ray start --head`` here), rather than start one per run
@@ -162,48 +205,35 @@ def main() -> None:
                 check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
             try:
-                seconds, rss, cpu = run(small, "ray", 2, address="auto")
+                interleaved([joined])
             finally:
                 subprocess.run([str(ray), "stop"], stdout=subprocess.DEVNULL, check=False)
-            rates["ray-joined", 2] = small / seconds
-            print(
-                f"ray 2 worker(s) joining a running instance, {small} docs: {seconds:.1f} s, "
-                f"{small / seconds:.1f} docs/s (the command's tree only, not the instance: "
-                f"peak RSS {rss / 1024:.0f} MiB)"
-            )
-        for workers in (1, 2):  # the speed-up once the fixed costs are spread thinner
-            seconds, rss, cpu = run(large, "local", workers)
-            rates["large", workers] = large / seconds
-            print(
-                f"local {workers} worker(s), {large} docs: {seconds:.1f} s, "
-                f"{large / seconds:.1f} docs/s, peak RSS {rss / 1024:.0f} MiB, CPU {cpu:.1f} s"
-            )
-        rss_large = rss
-        if not options.no_ray:  # Ray's start-up (raylet, GCS, workers) spread thinner too
-            seconds, rss, cpu = run(large, "ray", 2)
-            rates["large-ray", 2] = large / seconds
-            print(
-                f"ray 2 worker(s), {large} docs: {seconds:.1f} s, {large / seconds:.1f} docs/s, "
-                f"peak RSS {rss / 1024:.0f} MiB, CPU {cpu:.1f} s"
-            )
+            print("  (joined: the command's process tree only, not the running instance)")
+        # the speed-ups once the fixed costs (start-up, warm-up, Ray's start) are spread thinner
+        one_l, two_l, ray_l = (
+            (large, "local", 1, None),
+            (large, "local", 2, None),
+            (large, "ray", 2, None),
+        )
+        interleaved([one_l, two_l] + ([] if options.no_ray else [ray_l]))
         print(f"load average after: {os.getloadavg()[0]:.2f}")
         print(
-            f"speedup local 2 workers / 1 worker: {rates['local', 2] / rates['local', 1]:.2f} "
-            f"at {small} docs, {rates['large', 2] / rates['large', 1]:.2f} at {large} docs"
+            f"speedup local 2 workers / 1 worker: {rate(two) / rate(one):.2f} at {small} docs, "
+            f"{rate(two_l) / rate(one_l):.2f} at {large} docs"
         )
         if not options.no_ray:
             print(
-                f"ray 2 workers / local 2 workers: {rates['ray', 2] / rates['local', 2]:.2f} "
-                f"at {small} docs, {rates['large-ray', 2] / rates['large', 2]:.2f} at {large} "
-                "docs (private Ray instance started and stopped by the run)"
+                f"ray 2 workers / local 2 workers: {rate(on_ray) / rate(two):.2f} at {small} "
+                f"docs, {rate(ray_l) / rate(two_l):.2f} at {large} docs (private Ray instance "
+                "started and stopped by the run)"
             )
             print(
-                f"ray 2 workers / local 2 workers: {rates['ray-joined', 2] / rates['local', 2]:.2f}"
+                f"ray 2 workers / local 2 workers: {rate(joined) / rate(two):.2f} at {small} docs"
                 " (joining a running instance, as on a cluster)"
             )
         print(
             f"peak RSS {large} / {small} docs (local, 2 workers): "
-            f"{rss_large / peaks['local', 2]:.2f}"
+            f"{best[two_l][1] / best[two][1]:.2f}"
         )
 
 
