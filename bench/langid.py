@@ -4,7 +4,8 @@ Data (see bench/data/langid/README.md):
   * NTREX-128 (../shared/data/ntrex, CC BY-SA 4.0): the same 1,997 news sentences in en/it/es,
     and its 123 documents rebuilt from DOCUMENT_IDS.tsv (headline, then paragraphs of up to
     three sentences);
-  * bench/data/langid/{ca,pt,fr,ro,de}.txt: distractor sentences written for this project;
+  * bench/data/langid/{ca,pt,fr,ro,de}.txt: distractor sentences written for this project, and
+    bench/data/langid/hard/: harder ones (short, or full of English names and titles);
   * snippets: 1-, 2- and 3-word spans of NTREX sentences, drawn with a fixed seed.
 
 Targets (issue #5): documents 100%; sentences >= 99.5% per language; distractors misrouted into
@@ -70,9 +71,9 @@ def ntrex_documents(lines: list[str]) -> list[str]:
     return texts
 
 
-def distractor_sentences() -> dict[str, list[str]]:
+def distractor_sentences(folder: Path = DISTRACTORS) -> dict[str, list[str]]:
     return {
-        lang: [s for s in (DISTRACTORS / f"{lang}.txt").read_text("utf-8").splitlines() if s]
+        lang: [s for s in (folder / f"{lang}.txt").read_text("utf-8").splitlines() if s]
         for lang in DISTRACTOR_LANGS
     }
 
@@ -143,6 +144,25 @@ def report_distractors(settings: Settings) -> None:
               f"  correct {pct(counts[lang], len(lines))}"
               f"  und {pct(counts[UNDETERMINED], len(lines))}"
               f"  | {len(docs)} documents misrouted {pct(doc_wrong, len(docs))}")  # fmt: skip
+        for d, s in misrouted:
+            print(f"      -> {d}: {s}")
+        total += len(lines)
+        misrouted_total += len(misrouted)
+    print(f"all   {total:3} sentences  misrouted {pct(misrouted_total, total)}")
+
+
+def report_hard_distractors(settings: Settings) -> None:
+    """Short sentences (3-7 words) and sentences full of English names and titles, where a
+    neighbour is most easily taken for it/es/en (bench/data/langid/hard/)."""
+    print("\n== Hard distractors (10 short, 10 full of English names, per language) ==")
+    total = misrouted_total = 0
+    for lang, lines in distractor_sentences(DISTRACTORS / "hard").items():
+        decided = [decide(line, settings).lang for line in lines]
+        misrouted = [(d, s) for d, s in zip(decided, lines, strict=True) if d in ROUTED]
+        counts = Counter(decided)
+        print(f"{lang:4}  {len(lines):3} sentences  misrouted {pct(len(misrouted), len(lines))}"
+              f"  correct {pct(counts[lang], len(lines))}"
+              f"  und {pct(counts[UNDETERMINED], len(lines))}")  # fmt: skip
         for d, s in misrouted:
             print(f"      -> {d}: {s}")
         total += len(lines)
@@ -227,6 +247,7 @@ def main() -> None:
         report_sentences(sentences, settings)
         report_documents(sentences, settings)
         report_distractors(settings)
+        report_hard_distractors(settings)
         report_snippets(sentences, settings)
         print(f"\n(accuracy sections took {time.perf_counter() - start:.1f}s)")
     if not args.skip_timing:

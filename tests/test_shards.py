@@ -100,3 +100,15 @@ def test_shards_are_handed_out_largest_first_within_blocks():
     assert order == [1, 2, 3, 0, 4, 6, 7, 5, 9, 8]  # ties keep input order
     # a shard moves at most one block away from its place: output still streams
     assert all(abs(position - index) < 4 for position, index in enumerate(order))
+
+
+def test_workers_share_the_cores_instead_of_each_taking_them_all():
+    """A worker's CTranslate2 gets its share of the cores: decoders and threads per decoder
+    both capped (2 workers on 2 cores: 1 x 1 each, not 2 decoders each); fixed counts stay."""
+    factory = PipelineFactory(Settings())
+    one = factory.with_threads(1).settings
+    assert (one.inter_threads, one.intra_threads) == (1, 1)
+    four = factory.with_threads(4).settings
+    assert (four.inter_threads, four.intra_threads) == (4, 1)
+    fixed = PipelineFactory(Settings(intra_threads=3)).with_threads(2).settings
+    assert (fixed.inter_threads, fixed.intra_threads) == (2, 3)

@@ -34,12 +34,16 @@ class PipelineFactory:
         return Pipeline(self.settings, **self.extras)
 
     def with_threads(self, threads: int) -> PipelineFactory:
-        """This factory with CTranslate2 held to ``threads`` threads per worker, unless the
-        settings fix a number: N workers on N cores must not each start 4 threads. (Thread
-        counts do not change translations, so they are not part of a run's fingerprint.)"""
-        if self.settings.intra_threads:
-            return self
-        return replace(self, settings=replace(self.settings, intra_threads=max(1, threads)))
+        """This factory with CTranslate2 held to ``threads`` cores per worker: N workers on N
+        cores must not each start a decoder per core (2 workers on 2 cores ran 4 decoding
+        threads until both counts were capped). The split is CTranslate2's automatic one
+        (parallel decoders first, see ``resolve_threads``) over the worker's share; a count
+        the settings fix is kept. (Thread counts do not change translations, so they are not
+        part of a run's fingerprint.)"""
+        settings = self.settings
+        inter = settings.inter_threads or max(1, min(4, threads))
+        intra = settings.intra_threads or max(1, threads // inter)
+        return replace(self, settings=replace(settings, inter_threads=inter, intra_threads=intra))
 
 
 def available_cores() -> int:
