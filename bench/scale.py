@@ -5,11 +5,17 @@ Builds a synthetic corpus from NTREX-128 (../shared/data/ntrex, beside the repos
 Argos 1.0 shape with --argos-shape), and runs the real command line (``normalise run``) in a
 subprocess for each measurement. Prints numbers only; read them against the targets:
 
-    local, 2 workers >= 1.7 x local, 1 worker            (docs/second, at both sizes)
+    local, 2 workers >= 1.7 x local, 1 worker            (docs/second, at both sizes; 1 worker
+                                                          both as a user runs it and with
+                                                          CTranslate2 on one thread, see below)
     ray, 2 workers   >= 0.8 x local, 2 workers           (docs/second; measured with a private
                                                           instance started by the run, at both
                                                           sizes, and joining a running one)
     peak RSS at 10k documents <= 1.2 x peak RSS at 1k    (local engine, 2 workers)
+
+One worker, as a user runs it, is one process whose CTranslate2 runs a decoder per core (2 here),
+so it already uses more than one core while it translates; each of 2 workers on 2 cores gets one
+decoder. The ratio against one worker held to one thread measures the process engine alone.
 
 Documents per second are whole-command figures (interpreter start, worker start, model
 loading and the final corpus included), so they slightly favour fewer processes.
@@ -112,13 +118,15 @@ def measure(args: list[str]) -> tuple[float, int, float]:
     return seconds, peak, cpu
 
 
-Config = tuple[int, str, int, str | None]  # size, engine, workers, address
+# size, engine, workers, Ray address, CTranslate2 held to one thread (process scaling alone)
+Config = tuple[int, str, int, str | None, bool]
 
 
 def label(config: Config) -> str:
-    size, engine, workers, address = config
+    size, engine, workers, address, single = config
     joined = " joining a running instance" if address else ""
-    return f"{engine} {workers} worker(s){joined}, {size} docs"
+    threads = " (CTranslate2 on 1 thread)" if single else ""
+    return f"{engine} {workers} worker(s){joined}{threads}, {size} docs"
 
 
 def main() -> None:
@@ -152,12 +160,13 @@ def main() -> None:
         samples: dict[Config, list[float]] = {}
 
         def run(config: Config) -> None:
-            size, engine, workers, address = config
+            size, engine, workers, address, single = config
             out = root / "out" / "corpus.jsonl"  # fresh every run: nothing to resume
             command = [sys.executable, "-m", "normalise", "-q", "run", str(corpora[size])]
             command += ["-o", str(out), "--models-dir", str(store.root)]
             command += ["--engine", engine, "--workers", str(workers)]
             command += ["--address", address] if address else []
+            command += ["--inter-threads", "1", "--intra-threads", "1"] if single else []
             seconds, rss, cpu = measure(command)
             shutil.rmtree(out.parent)
             samples.setdefault(config, []).append(seconds)
@@ -188,13 +197,17 @@ def main() -> None:
         print(f"corpus: {len(articles)} distinct articles; {small} and {large} documents")
         print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
         print(f"each configuration run {options.repeat} time(s); the fastest run counts")
-        one, two, on_ray = (
-            (small, "local", 1, None),
-            (small, "local", 2, None),
-            (small, "ray", 2, None),
+        # "1 worker" as a user runs it: one process, whose CTranslate2 decodes on every core;
+        # and with CTranslate2 on one thread, so that the ratio measures the process engine
+        # alone (each of 2 workers on 2 cores gets one thread anyway)
+        one, one_single, two, on_ray = (
+            (small, "local", 1, None, False),
+            (small, "local", 1, None, True),
+            (small, "local", 2, None, False),
+            (small, "ray", 2, None, False),
         )
-        interleaved([one, two] + ([] if options.no_ray else [on_ray]))
-        joined = (small, "ray", 2, "auto")
+        interleaved([one, one_single, two] + ([] if options.no_ray else [on_ray]))
+        joined = (small, "ray", 2, "auto", False)
         if not options.no_ray:
             # a cluster is started once and serves many runs: join a running instance, as a
             # cluster user would (``ray start --head`` here), rather than start one per run
@@ -210,16 +223,22 @@ def main() -> None:
                 subprocess.run([str(ray), "stop"], stdout=subprocess.DEVNULL, check=False)
             print("  (joined: the command's process tree only, not the running instance)")
         # the speed-ups once the fixed costs (start-up, warm-up, Ray's start) are spread thinner
-        one_l, two_l, ray_l = (
-            (large, "local", 1, None),
-            (large, "local", 2, None),
-            (large, "ray", 2, None),
+        one_l, one_single_l, two_l, ray_l = (
+            (large, "local", 1, None, False),
+            (large, "local", 1, None, True),
+            (large, "local", 2, None, False),
+            (large, "ray", 2, None, False),
         )
-        interleaved([one_l, two_l] + ([] if options.no_ray else [ray_l]))
+        interleaved([one_l, one_single_l, two_l] + ([] if options.no_ray else [ray_l]))
         print(f"load average after: {os.getloadavg()[0]:.2f}")
         print(
             f"speedup local 2 workers / 1 worker: {rate(two) / rate(one):.2f} at {small} docs, "
             f"{rate(two_l) / rate(one_l):.2f} at {large} docs"
+        )
+        print(
+            "speedup local 2 workers / 1 worker with CTranslate2 on 1 thread: "
+            f"{rate(two) / rate(one_single):.2f} at {small} docs, "
+            f"{rate(two_l) / rate(one_single_l):.2f} at {large} docs"
         )
         if not options.no_ray:
             print(
