@@ -130,39 +130,25 @@ def report_documents(sentences: dict[str, list[str]], settings: Settings) -> Non
               f"  {dict(Counter(d for d in decided if d != lang))}")  # fmt: skip
 
 
-def report_distractors(settings: Settings) -> None:
-    print("\n== Distractors: share routed into it/es/en (target <= 1%) ==")
+def report_distractors(
+    settings: Settings, folder: Path = DISTRACTORS, title: str = "Distractors", documents=True
+) -> None:
+    """Share of each neighbour's sentences (and, with ``documents``, of 5-sentence documents
+    made of them) routed into it/es/en."""
+    print(f"\n== {title}: share routed into it/es/en (target <= 1%) ==")
     total = misrouted_total = 0
-    for lang, lines in distractor_sentences().items():
+    for lang, lines in distractor_sentences(folder).items():
         decided = [decide(line, settings).lang for line in lines]
         misrouted = [(d, s) for d, s in zip(decided, lines, strict=True) if d in ROUTED]
         counts = Counter(decided)
-        docs = ["\n\n".join(lines[i : i + 5]) for i in range(0, len(lines), 5)]
-        doc_langs = detect_documents(docs, settings, f"{lang}-")
-        doc_wrong = sum(d in ROUTED for d in doc_langs)
-        print(f"{lang:4}  {len(lines):3} sentences  misrouted {pct(len(misrouted), len(lines))}"
-              f"  correct {pct(counts[lang], len(lines))}"
-              f"  und {pct(counts[UNDETERMINED], len(lines))}"
-              f"  | {len(docs)} documents misrouted {pct(doc_wrong, len(docs))}")  # fmt: skip
-        for d, s in misrouted:
-            print(f"      -> {d}: {s}")
-        total += len(lines)
-        misrouted_total += len(misrouted)
-    print(f"all   {total:3} sentences  misrouted {pct(misrouted_total, total)}")
-
-
-def report_hard_distractors(settings: Settings) -> None:
-    """Short sentences (3-7 words) and sentences full of English names and titles, where a
-    neighbour is most easily taken for it/es/en (bench/data/langid/hard/)."""
-    print("\n== Hard distractors (10 short, 10 full of English names, per language) ==")
-    total = misrouted_total = 0
-    for lang, lines in distractor_sentences(DISTRACTORS / "hard").items():
-        decided = [decide(line, settings).lang for line in lines]
-        misrouted = [(d, s) for d, s in zip(decided, lines, strict=True) if d in ROUTED]
-        counts = Counter(decided)
-        print(f"{lang:4}  {len(lines):3} sentences  misrouted {pct(len(misrouted), len(lines))}"
-              f"  correct {pct(counts[lang], len(lines))}"
-              f"  und {pct(counts[UNDETERMINED], len(lines))}")  # fmt: skip
+        row = (f"{lang:4}  {len(lines):3} sentences  misrouted {pct(len(misrouted), len(lines))}"
+               f"  correct {pct(counts[lang], len(lines))}"
+               f"  und {pct(counts[UNDETERMINED], len(lines))}")  # fmt: skip
+        if documents:
+            docs = ["\n\n".join(lines[i : i + 5]) for i in range(0, len(lines), 5)]
+            doc_wrong = sum(d in ROUTED for d in detect_documents(docs, settings, f"{lang}-"))
+            row += f"  | {len(docs)} documents misrouted {pct(doc_wrong, len(docs))}"
+        print(row)
         for d, s in misrouted:
             print(f"      -> {d}: {s}")
         total += len(lines)
@@ -247,7 +233,12 @@ def main() -> None:
         report_sentences(sentences, settings)
         report_documents(sentences, settings)
         report_distractors(settings)
-        report_hard_distractors(settings)
+        # short sentences (3-7 words) and sentences full of English names and titles, where a
+        # neighbour is most easily taken for it/es/en
+        report_distractors(
+            settings, DISTRACTORS / "hard", "Hard distractors (short, or full of English names)",
+            documents=False,
+        )  # fmt: skip
         report_snippets(sentences, settings)
         print(f"\n(accuracy sections took {time.perf_counter() - start:.1f}s)")
     if not args.skip_timing:

@@ -197,15 +197,19 @@ def main() -> None:
         print(f"corpus: {len(articles)} distinct articles; {small} and {large} documents")
         print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
         print(f"each configuration run {options.repeat} time(s); the fastest run counts")
-        # "1 worker" as a user runs it: one process, whose CTranslate2 decodes on every core;
-        # and with CTranslate2 on one thread, so that the ratio measures the process engine
-        # alone (each of 2 workers on 2 cores gets one thread anyway)
-        one, one_single, two, on_ray = (
-            (small, "local", 1, None, False),
-            (small, "local", 1, None, True),
-            (small, "local", 2, None, False),
-            (small, "ray", 2, None, False),
-        )
+        def configs(size: int) -> tuple[Config, Config, Config, Config]:
+            """1 worker as a user runs it (one process, whose CTranslate2 decodes on every
+            core) and with CTranslate2 on one thread, so that the ratio measures the process
+            engine alone (each of 2 workers on 2 cores gets one thread anyway); 2 workers;
+            Ray with 2 workers."""
+            return (
+                (size, "local", 1, None, False),
+                (size, "local", 1, None, True),
+                (size, "local", 2, None, False),
+                (size, "ray", 2, None, False),
+            )
+
+        one, one_single, two, on_ray = configs(small)
         interleaved([one, one_single, two] + ([] if options.no_ray else [on_ray]))
         joined = (small, "ray", 2, "auto", False)
         if not options.no_ray:
@@ -223,12 +227,7 @@ def main() -> None:
                 subprocess.run([str(ray), "stop"], stdout=subprocess.DEVNULL, check=False)
             print("  (joined: the command's process tree only, not the running instance)")
         # the speed-ups once the fixed costs (start-up, warm-up, Ray's start) are spread thinner
-        one_l, one_single_l, two_l, ray_l = (
-            (large, "local", 1, None, False),
-            (large, "local", 1, None, True),
-            (large, "local", 2, None, False),
-            (large, "ray", 2, None, False),
-        )
+        one_l, one_single_l, two_l, ray_l = configs(large)
         interleaved([one_l, one_single_l, two_l] + ([] if options.no_ray else [ray_l]))
         print(f"load average after: {os.getloadavg()[0]:.2f}")
         print(
