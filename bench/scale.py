@@ -197,6 +197,7 @@ def main() -> None:
         print(f"corpus: {len(articles)} distinct articles; {small} and {large} documents")
         print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
         print(f"each configuration run {options.repeat} time(s); the fastest run counts")
+
         def configs(size: int) -> tuple[Config, Config, Config, Config]:
             """1 worker as a user runs it (one process, whose CTranslate2 decodes on every
             core) and with CTranslate2 on one thread, so that the ratio measures the process
