@@ -6,7 +6,9 @@ langdetect 1.0.9 itself, run side by side on the same texts with the same seeds.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from conftest import SEEDS
@@ -46,11 +48,33 @@ def texts() -> list[str]:
     return lines + articles + odd
 
 
+def sorted_factory() -> DetectorFactory:
+    """langdetect's factory with its profiles listed in sorted order, as ngrams.py lists
+    them (langdetect itself takes the file system's order)."""
+    listdir = os.listdir
+    factory = DetectorFactory()
+    with mock.patch("os.listdir", lambda path: sorted(listdir(path))):
+        factory.load_profile(PROFILES_DIRECTORY)
+    return factory
+
+
 @pytest.fixture(scope="module")
 def factory_map():
-    factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
-    return factory
+    return sorted_factory()
+
+
+def test_the_profile_order_does_not_depend_on_the_file_system():
+    listdir = os.listdir
+    profiles.cache_clear()
+    try:
+        with mock.patch("os.listdir", lambda path: sorted(listdir(path), reverse=True)):
+            reversed_order = profiles()
+    finally:
+        profiles.cache_clear()
+    table = profiles()
+    assert reversed_order.languages == table.languages == tuple(sorted(table.languages))
+    assert (reversed_order.matrix == table.matrix).all()
+    assert probabilities("Il governo ha approvato la legge.", 0, MAX_CHARS)[0][0] == "it"
 
 
 def test_the_profile_matrix_holds_langdetects_probabilities(factory_map):

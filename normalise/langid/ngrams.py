@@ -8,7 +8,8 @@ character's Unicode block each time. Here the profile is one ``float64`` matrix 
 n-gram), a sampled row multiplies the probability vector in one numpy operation, and the
 character normalisation is memoised.
 
-The results are identical to ``langdetect`` 1.0.9 (pinned), bit for bit: the random draws are
+The results are identical to ``langdetect`` 1.0.9 (pinned), bit for bit, once its profiles are
+listed in sorted order (see :func:`profiles`): the random draws are
 the same calls on the same seeded generator, every element goes through the same
 floating-point operations in the same order, and the normalising sum is Python's own ``sum``
 over the same values. ``tests/test_langid_ngrams.py`` checks this against langdetect itself.
@@ -48,13 +49,19 @@ class Profiles:
 def profiles() -> Profiles:
     """langdetect's 55 profiles as one matrix (about 0.5 s, once per process).
 
-    Read as langdetect's ``DetectorFactory.load_profile`` reads them (files in directory
-    order, a probability ``freq / n_words[len(gram) - 1]`` per language), but straight into
-    the matrix: langdetect's own map holds a Python list of 55 floats per n-gram, and building
-    it first would leave each worker ~30 MB larger for good."""
+    Read as langdetect's ``DetectorFactory.load_profile`` reads them (a probability
+    ``freq / n_words[len(gram) - 1]`` per language), but straight into the matrix:
+    langdetect's own map holds a Python list of 55 floats per n-gram, and building it first
+    would leave each worker ~30 MB larger for good.
+
+    One difference: the languages are in sorted order, where langdetect takes the order
+    ``os.listdir`` gives, which depends on the file system (ext4 hashes names with a seed of
+    its own). The order is the order of the normalising sum, so with langdetect two machines
+    can differ in the last bits of a probability, and now and then in a decision (a trial
+    that converges one step later): the nodes of a cluster must not."""
     from langdetect.detector_factory import PROFILES_DIRECTORY
 
-    names = os.listdir(PROFILES_DIRECTORY)
+    names = sorted(os.listdir(PROFILES_DIRECTORY))
     languages: list[str] = []
     rows: dict[str, int] = {}
     columns: list[list[float]] = []  # per language, its probability for each row so far
