@@ -156,8 +156,12 @@ def main() -> None:
         for seed, lang in enumerate(["it", "es"]):
             store.install(build_package(root / "built", lang, shape=shape, seed=seed))
         corpora = {n: write_corpus(root / f"in-{n}", n, articles) for n in (small, large)}
-        best: dict[Config, tuple[float, int, float]] = {}  # fastest run: seconds, RSS, CPU
-        samples: dict[Config, list[float]] = {}
+        runs: dict[Config, list[tuple[float, int, float]]] = {}  # (seconds, RSS, CPU) per run
+
+        def best(config: Config) -> tuple[float, int, float]:
+            """The fastest run's seconds and CPU, and the largest peak RSS of all runs."""
+            seconds, _, cpu = min(runs[config])
+            return seconds, max(rss for _, rss, _ in runs[config]), cpu
 
         def run(config: Config) -> None:
             size, engine, workers, address, single = config
@@ -169,11 +173,7 @@ def main() -> None:
             command += ["--inter-threads", "1", "--intra-threads", "1"] if single else []
             seconds, rss, cpu = measure(command)
             shutil.rmtree(out.parent)
-            samples.setdefault(config, []).append(seconds)
-            if config not in best or seconds < best[config][0]:
-                best[config] = (seconds, max(rss, best.get(config, (0, 0, 0))[1]), cpu)
-            else:
-                best[config] = (best[config][0], max(rss, best[config][1]), best[config][2])
+            runs.setdefault(config, []).append((seconds, rss, cpu))
 
         def interleaved(configs: list[Config]) -> None:
             """Run each configuration ``--repeat`` times, round robin, so that a slow spell of
@@ -182,8 +182,8 @@ def main() -> None:
                 for config in configs:
                     run(config)
             for config in configs:
-                seconds, rss, cpu = best[config]
-                spread = ", ".join(f"{t:.1f}" for t in samples[config])
+                seconds, rss, cpu = best(config)
+                spread = ", ".join(f"{t:.1f}" for t, _, _ in runs[config])
                 print(
                     f"{label(config)}: {seconds:.1f} s, {config[0] / seconds:.1f} docs/s, "
                     f"peak RSS {rss / 1024:.0f} MiB, CPU {cpu:.1f} s"
@@ -191,7 +191,7 @@ def main() -> None:
                 )
 
         def rate(config: Config) -> float:
-            return config[0] / best[config][0]
+            return config[0] / best(config)[0]
 
         print(f"models: {'argos-1.0 shape' if options.argos_shape else 'tiny'}")
         print(f"corpus: {len(articles)} distinct articles; {small} and {large} documents")
@@ -252,7 +252,7 @@ def main() -> None:
             )
         print(
             f"peak RSS {large} / {small} docs (local, 2 workers): "
-            f"{best[two_l][1] / best[two][1]:.2f}"
+            f"{best(two_l)[1] / best(two)[1]:.2f}"
         )
 
 

@@ -22,14 +22,7 @@ from typing import Any
 
 from . import __version__
 from .executors import Executor, InlineExecutor, PipelineFactory
-from .executors.shards import (
-    Shard,
-    content_fingerprint,
-    group_items,
-    item_size,
-    largest_first,
-    shard_key,
-)
+from .executors.shards import Shard, fingerprint, group_items, largest_first, shard_key
 from .models.catalog import Catalog
 from .record import Document
 from .runstate import RunState, StateError
@@ -195,7 +188,8 @@ class ShardedRun:
     def _shards_to_process(self, items: Iterable[WorkItem]) -> Iterator[Shard]:
         max_bytes = self.factory.settings.max_file_bytes
         for index, group in enumerate(group_items(items, self.shard_size)):
-            sources = [(item.relpath, content_fingerprint(item, max_bytes)) for item in group]
+            prints = [fingerprint(item, max_bytes) for item in group]  # (sha256, bytes)
+            sources = [(item.relpath, sha) for item, (sha, _) in zip(group, prints, strict=True)]
             key = shard_key(self.options_sha256, sources)
             self._order.append(key)
             self._keys.append(key)
@@ -206,7 +200,7 @@ class ShardedRun:
                 continue
             if key not in self._sources:
                 self._sources[key] = sources
-                yield Shard(index, key, tuple(group), sum(map(item_size, group)))
+                yield Shard(index, key, tuple(group), sum(size for _, size in prints))
 
     def _ready(self) -> Iterator[Document]:
         """Yield the documents of the complete shards at the front of the order."""

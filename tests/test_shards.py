@@ -112,3 +112,14 @@ def test_workers_share_the_cores_instead_of_each_taking_them_all():
     assert (four.inter_threads, four.intra_threads) == (4, 1)
     fixed = PipelineFactory(Settings(intra_threads=3)).with_threads(2).settings
     assert (fixed.inter_threads, fixed.intra_threads) == (2, 3)
+
+
+def test_a_fingerprint_counts_the_bytes_of_work(tmp_path):
+    from normalise.executors.shards import fingerprint
+
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * 300)
+    assert fingerprint(InputFile(path, "a.txt"), 1000) == (content_fingerprint(
+        InputFile(path, "a.txt"), 1000), 300)  # fmt: skip
+    assert fingerprint(InputFile(path, "a.txt"), 100) == ("too-large:300", 0)  # refused: no work
+    assert fingerprint(InputFile(tmp_path / "gone", "gone"), 100)[1] == 0

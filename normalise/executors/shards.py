@@ -39,16 +39,6 @@ class Shard:
     size: int = 0  # bytes of input: the work it holds, for scheduling only
 
 
-def item_size(item: WorkItem) -> int:
-    """Bytes of input of one item, as a measure of its work (0 if it cannot be read)."""
-    if isinstance(item, InputFile):
-        try:
-            return item.path.stat().st_size
-        except OSError:
-            return 0
-    return len(getattr(item, "text", ""))
-
-
 def largest_first(shards: Iterable[Shard], block: int = DISPATCH_BLOCK) -> Iterator[Shard]:
     """``shards`` in blocks of ``block``, each block largest first.
 
@@ -97,23 +87,30 @@ def content_fingerprint(item: WorkItem, max_bytes: int) -> str:
     """The sha256 of what the pipeline will read for ``item`` (a file's bytes, a record's
     fields). A file that cannot be read, or is over the size limit, gets a fingerprint that
     says so, so that it is retried once it can be read."""
+    return fingerprint(item, max_bytes)[0]
+
+
+def fingerprint(item: WorkItem, max_bytes: int) -> tuple[str, int]:
+    """:func:`content_fingerprint`, and the bytes it hashed: the work ``item`` holds, for
+    scheduling (0 for a file the pipeline will only refuse)."""
     if not isinstance(item, InputFile):  # a record (or a rejected one): its fields are its content
         fields = asdict(item) if is_dataclass(item) else {"value": repr(item)}
         data = json.dumps(
             [type(item).__name__, fields], ensure_ascii=False, sort_keys=True, default=str
-        )
-        return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+        ).encode("utf-8", "surrogatepass")
+        return hashlib.sha256(data).hexdigest(), len(data)
     try:
         size = item.path.stat().st_size
         if size > max_bytes:
-            return f"too-large:{size}"
-        digest = hashlib.sha256()
+            return f"too-large:{size}", 0
+        digest, hashed = hashlib.sha256(), 0
         with open(item.path, "rb") as handle:
             while chunk := handle.read(_HASH_CHUNK):
                 digest.update(chunk)
-        return digest.hexdigest()
+                hashed += len(chunk)
+        return digest.hexdigest(), hashed
     except (OSError, UnicodeError) as error:
-        return f"unreadable:{type(error).__name__}"
+        return f"unreadable:{type(error).__name__}", 0
 
 
 def shard_key(options_sha256: str, sources: list[tuple[str, str]]) -> str:

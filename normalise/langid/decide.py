@@ -220,6 +220,7 @@ def weigh_hint(guess: LanguageGuess, hint: str, text: str, settings: Settings) -
         if guess.note and guess.note.startswith("no letters"):
             return guess
         return LanguageGuess(hint, 0.0, guess.runner_up, guess.runner_up_score, "hint")
+    text = judged_text(text, settings)  # as the guess read it
     probability = dict(ranking(text, settings.lang_seed))
     compatible = probability.get(hint, 0.0) >= HINT_MIN_SCORE
     if not compatible and hint in group(guess.lang):

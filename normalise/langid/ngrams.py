@@ -64,7 +64,7 @@ def profiles() -> Profiles:
     names = sorted(os.listdir(PROFILES_DIRECTORY))
     languages: list[str] = []
     rows: dict[str, int] = {}
-    columns: list[list[float]] = []  # per language, its probability for each row so far
+    columns: list[dict[int, float]] = []  # per language: row -> its probability
     for name in names:
         path = os.path.join(PROFILES_DIRECTORY, name)
         if name.startswith(".") or not os.path.isfile(path):
@@ -98,16 +98,20 @@ class _Normalised(dict):
 _NORMALISED = _Normalised()
 
 
-def _prepared(text: str, max_chars: int, known: dict[str, int]) -> str:
+class _NoProfiles:
+    """What langdetect's ``Detector.__init__`` reads from its factory; text preparation uses
+    none of it."""
+
+    word_lang_prob_map: dict[str, list[float]] = {}
+    langlist: list[str] = []
+    seed = None
+
+
+def _prepared(text: str, max_chars: int) -> str:
     """The text as langdetect's Detector holds it after ``append`` and ``cleaning_text``."""
     from langdetect.detector import Detector
 
-    class _Factory:  # what Detector.__init__ reads from its factory
-        word_lang_prob_map = known
-        langlist: list[str] = []
-        seed = None
-
-    detector = Detector(_Factory)
+    detector = Detector(_NoProfiles)
     detector.set_max_text_length(max_chars)
     detector.append(text)
     detector.cleaning_text()
@@ -152,7 +156,7 @@ def probabilities(text: str, seed: int, max_chars: int) -> list[tuple[str, float
     ``(language, probability)`` for every language above 0.1, best first; ``[]`` when the
     text has no n-gram any profile knows."""
     table = profiles()
-    grams = extract_ngrams(_prepared(text, max_chars, table.rows), table.rows)
+    grams = extract_ngrams(_prepared(text, max_chars), table.rows)
     rows = [table.rows[gram] for gram in grams]
     if not rows:
         return []
