@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 import tracemalloc
 
-from normalise.duplicates import DEFAULT_MAX_ENTRIES, DuplicateFlagger
 from normalise.record import Document
+from normalise.run.duplicates import DEFAULT_MAX_ENTRIES, DuplicateFlagger
 
 
 def main(count: int) -> None:

@@ -17,7 +17,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from normalise.exporters import FORMATS, export
+from normalise.outputs import FORMATS, export
 from normalise.record import Document, Segment, Sentence, Status
 
 SENTENCES_PER_DOC = 20

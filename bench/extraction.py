@@ -33,9 +33,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from normalise.boilerplate import load_rules  # noqa: E402
 from normalise.record import Document  # noqa: E402
-from normalise.stages.clean import clean_document  # noqa: E402
+from normalise.stages.clean.rules import load_rules  # noqa: E402
+from normalise.stages.clean.stage import clean_document  # noqa: E402
 from normalise.stages.extract import extract_html  # noqa: E402
 from normalise.text.sentences import split  # noqa: E402
 

@@ -37,7 +37,7 @@ from normalise.langid import UNDETERMINED, decide  # noqa: E402
 from normalise.record import Document  # noqa: E402
 from normalise.settings import Settings  # noqa: E402
 from normalise.stages import detect as detect_module  # noqa: E402
-from normalise.stages.clean import clean  # noqa: E402
+from normalise.stages.clean.stage import clean  # noqa: E402
 from normalise.stages.detect import detect, long_enough  # noqa: E402
 
 NTREX = REPO.parent / "shared" / "data" / "ntrex"
@@ -178,8 +178,8 @@ def report_snippets(sentences: dict[str, list[str]], settings: Settings) -> None
 
 
 def report_timing(sentences: dict[str, list[str]], settings: Settings, model: str, n: int) -> None:
-    from normalise.models.store import ModelStore
-    from normalise.pipeline import Pipeline
+    from normalise.argos.store import ModelStore
+    from normalise.stages.pipeline import Pipeline
     from normalise.testing.argos_builder import ARGOS_1_0, TINY, build_package
 
     shape = ARGOS_1_0 if model == "argos" else TINY

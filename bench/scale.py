@@ -56,7 +56,7 @@ REPO = Path(__file__).resolve().parents[1]
 NTREX = REPO.parent / "shared" / "data" / "ntrex"
 sys.path.insert(0, str(REPO))
 
-from normalise.models.store import ModelStore  # noqa: E402
+from normalise.argos.store import ModelStore  # noqa: E402
 from normalise.testing.argos_builder import ARGOS_1_0, TINY, build_package  # noqa: E402
 from normalise.testing.corpus import ntrex_articles, seed_articles, write_corpus  # noqa: E402
 

@@ -46,9 +46,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from normalise.models.package import load_package  # noqa: E402
-from normalise.models.store import ModelStore  # noqa: E402
-from normalise.models.translator import LENGTH_PENALTY, DecodingLimit  # noqa: E402
+from normalise.argos.package import load_package  # noqa: E402
+from normalise.argos.store import ModelStore  # noqa: E402
+from normalise.argos.translator import LENGTH_PENALTY, DecodingLimit  # noqa: E402
 from normalise.record import Document, Segment  # noqa: E402
 from normalise.settings import Settings  # noqa: E402
 from normalise.stages.segment import segment_document  # noqa: E402
@@ -146,7 +146,7 @@ def run_ceiling(store: Path, documents: list[Document], args) -> tuple[float, in
     """Path (b): one translate_batch per language over the pre-tokenised distinct sentences."""
     import ctranslate2
 
-    from normalise.models.tokenizers import load_tokenizer
+    from normalise.argos.tokenizers import load_tokenizer
 
     seconds, count, lengths = 0.0, 0, []
     for lang in FILES:
@@ -184,7 +184,7 @@ def run_argos_like(store: Path, documents: list[Document], args) -> tuple[float,
     """Path (c): per document, translate_batch with 32-token batches, outputs joined."""
     import ctranslate2
 
-    from normalise.models.tokenizers import load_tokenizer
+    from normalise.argos.tokenizers import load_tokenizer
 
     seconds, count, lengths = 0.0, 0, []
     for lang in FILES:

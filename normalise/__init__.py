@@ -20,26 +20,26 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "normalise": "api",
     "make_settings": "api",
-    "Pipeline": "pipeline",
+    "Pipeline": "stages.pipeline",
     "Settings": "settings",
     "Document": "record",
     "Status": "record",
-    "InputRecord": "sources",
-    "export": "exporters",
-    "RunReport": "report",
+    "InputRecord": "inputs.files",
+    "export": "outputs",
+    "RunReport": "run.report",
 }
 __all__ = ["__version__", *_PUBLIC]
 
 if TYPE_CHECKING:
     from .api import make_settings as make_settings
     from .api import normalise as normalise
-    from .exporters import export as export
-    from .pipeline import Pipeline as Pipeline
+    from .inputs.files import InputRecord as InputRecord
+    from .outputs import export as export
     from .record import Document as Document
     from .record import Status as Status
-    from .report import RunReport as RunReport
+    from .run.report import RunReport as RunReport
     from .settings import Settings as Settings
-    from .sources import InputRecord as InputRecord
+    from .stages.pipeline import Pipeline as Pipeline
 
 
 def __getattr__(name: str) -> Any:

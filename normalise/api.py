@@ -2,7 +2,7 @@
 
 For use inside other pipelines (datatrove, dolma, a notebook). The records are the ones the
 CLI writes: ``normalise run records.jsonl`` and ``normalise(records)`` give the same
-documents. For repeated calls, build one :class:`~normalise.pipeline.Pipeline` and pass it
+documents. For repeated calls, build one :class:`~normalise.stages.pipeline.Pipeline` and pass it
 in, so that models load once and the translation cache is kept.
 """
 
@@ -13,13 +13,13 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
-from .duplicates import DuplicateFlagger
-from .jsonl_input import record_from_mapping
-from .pipeline import Pipeline
+from .inputs.files import InputRecord, RejectedRecord
+from .inputs.jsonl import record_from_mapping
 from .record import Document
-from .repetition import count_repeated_lines
+from .run.duplicates import DuplicateFlagger
+from .run.prepass import count_repeated_lines
 from .settings import Settings
-from .sources import InputRecord, RejectedRecord
+from .stages.pipeline import Pipeline
 
 Input = str | Mapping[str, Any] | InputRecord
 _PATH_OPTIONS = {"models_dir"}

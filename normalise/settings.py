@@ -26,8 +26,8 @@ class Settings:
     # cleaning
     keep_boilerplate: bool = False
     pattern_files: tuple[Path, ...] = ()
-    # corpus-level repetition (normalise.repetition): a line in at least this many documents,
-    # and this share of them, is boilerplate; 0 and 0.0 turn the check off
+    # corpus-level repetition (stages/clean/repetition.py): a line in at least this many
+    # documents, and this share of them, is boilerplate; 0 and 0.0 turn the check off
     repeat_documents: int = 5
     repeat_share: float = 0.0
     # language detection

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from normalise.models.store import ModelStore
+from normalise.argos.store import ModelStore
 from normalise.testing.argos_builder import build_package
 
 REPO = Path(__file__).resolve().parents[1]

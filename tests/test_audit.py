@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_boilerplate_languages import page
 
-from normalise.boilerplate import load_rules
 from normalise.record import Document
-from normalise.stages.clean import clean_document
+from normalise.stages.clean.rules import load_rules
+from normalise.stages.clean.stage import clean_document
 
 _NUMBERED_MARKER = re.compile(r"^\s*\d{1,3}[.)]\s+", re.MULTILINE)
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from normalise.boilerplate import load_rules
 from normalise.record import Document
-from normalise.stages.clean import clean_document
+from normalise.stages.clean.rules import load_rules
+from normalise.stages.clean.stage import clean_document
 
 ARTICLE = {
     "it": (

@@ -1,8 +1,8 @@
 import pytest
 
-from normalise.boilerplate import PatternError, load_rules
 from normalise.record import Document
-from normalise.stages.clean import clean_document
+from normalise.stages.clean.rules import PatternError, load_rules
+from normalise.stages.clean.stage import clean_document
 
 
 def cleaned(text, keep=False, rules=None):

@@ -9,9 +9,9 @@ import re
 import pytest
 from test_boilerplate_languages import ARTICLE
 
-from normalise.boilerplate import load_rules, plain_view
 from normalise.record import Document
-from normalise.stages.clean import clean_document
+from normalise.stages.clean.rules import load_rules, plain_view
+from normalise.stages.clean.stage import clean_document
 
 
 def clean(text: str, fmt: str = "html") -> Document:

@@ -6,10 +6,10 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
-from normalise.cli import cli
-from normalise.models.download import download
-from normalise.models.manifest import PinnedPackage, load_manifest, sha256_of
-from normalise.models.package import PackageError
+from normalise.argos.download import download
+from normalise.argos.manifest import PinnedPackage, load_manifest, sha256_of
+from normalise.argos.package import PackageError
+from normalise.cli.app import cli
 
 
 def test_install_then_list(tmp_path, tiny_packages):
@@ -115,7 +115,7 @@ def test_verify_passes_then_catches_a_changed_byte(tmp_path, unpinned_package):
 
 
 def test_verify_compares_the_archive_with_the_manifest(tmp_path, tiny_packages):
-    from normalise.models.store import ModelStore
+    from normalise.argos.store import ModelStore
 
     store = ModelStore(_install(tmp_path, tiny_packages["it"]))
     digest = sha256_of(tiny_packages["it"])
@@ -154,7 +154,7 @@ def test_pull_records_the_archive_sha256(tmp_path, tiny_packages, monkeypatch):
     """`pull` with a fake opener: progress, sha256 check, install, and a verifiable record."""
     import json
 
-    from normalise.models import download as download_module
+    from normalise.argos import download as download_module
 
     payload = tiny_packages["es"].read_bytes()
     pinned = PinnedPackage(
@@ -166,7 +166,7 @@ def test_pull_records_the_archive_sha256(tmp_path, tiny_packages, monkeypatch):
         sha256_of(tiny_packages["es"]),
         len(payload),
     )
-    monkeypatch.setattr("normalise.models.manifest.pinned_for", lambda lang, to="en": pinned)
+    monkeypatch.setattr("normalise.argos.manifest.pinned_for", lambda lang, to="en": pinned)
     real = download_module.download
     monkeypatch.setattr(
         download_module,

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from conftest import SEEDS
 
 import normalise
-from normalise.cli import cli
-from normalise.exporters.base import unescape_field
+from normalise.cli.app import cli
+from normalise.outputs.base import unescape_field
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ALL_FORMATS = ["jsonl", "tmx", "moses", "tsv", "text", "parquet"]

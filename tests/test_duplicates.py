@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from normalise.duplicates import DuplicateFlagger, fingerprint
 from normalise.record import Document
+from normalise.run.duplicates import DuplicateFlagger, fingerprint
 
 
 def doc(id_: str, text: str) -> Document:

@@ -152,7 +152,7 @@ def test_run_makes_no_network_attempt(tmp_path, tiny_store, socket_attempts):
     """The whole CLI, in-process, with every socket creation recorded: there must be none."""
     from click.testing import CliRunner
 
-    from normalise.cli import cli
+    from normalise.cli.app import cli
 
     attempts = socket_attempts
     out = tmp_path / "corpus.jsonl"
@@ -169,8 +169,8 @@ def test_a_failing_model_fails_its_documents_not_the_run(tmp_path, tiny_store, m
     the other documents are written as usual."""
     from click.testing import CliRunner
 
-    from normalise.cli import cli
-    from normalise.models.translator import PackageTranslator
+    from normalise.argos.translator import PackageTranslator
+    from normalise.cli.app import cli
 
     def broken(self, sentences):
         raise KeyError("corrupt vocabulary entry")

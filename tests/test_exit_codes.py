@@ -15,10 +15,11 @@ HANG_GUARD_S = 300  # a hung run fails the test instead of blocking CI; not a sp
 
 
 def normalise(*args: str, code: str | None = None) -> subprocess.CompletedProcess:
-    """Run the installed entry point (``normalise.cli:main``), optionally after ``code``."""
+    """Run the installed entry point (``normalise.cli.app:main``), optionally after ``code``."""
     prelude = f"{code}\n" if code else ""
     script = (
-        prelude + "import sys\nfrom normalise.cli import main\nsys.argv[0] = 'normalise'\nmain()"
+        prelude
+        + "import sys\nfrom normalise.cli.app import main\nsys.argv[0] = 'normalise'\nmain()"
     )
     return subprocess.run(
         [sys.executable, "-c", script, *args],
@@ -74,10 +75,10 @@ def test_bad_pattern_file_is_exit_2(tmp_path):
 
 
 BOOM = (
-    "import normalise.cli\n"
+    "import normalise.cli.app\n"
     "def boom(*args, **kwargs):\n"
     "    raise RuntimeError('simulated bug')\n"
-    "normalise.cli.walk = boom"
+    "normalise.cli.app.walk = boom"
 )
 
 

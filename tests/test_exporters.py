@@ -9,9 +9,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from normalise.exporters import ExportError, export, resolve_targets
-from normalise.exporters.base import escape_field, one_line, unescape_field
-from normalise.exporters.text import text_relpath
+from normalise.outputs import ExportError, export, resolve_targets
+from normalise.outputs.base import escape_field, one_line, unescape_field
+from normalise.outputs.text import text_relpath
 from normalise.record import Document, Segment, Sentence, Status
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from normalise.boilerplate import load_rules
 from normalise.record import Document
-from normalise.stages.clean import clean_document
+from normalise.stages.clean.rules import load_rules
+from normalise.stages.clean.stage import clean_document
 from normalise.stages.extract import extract_html
 
 PARAGRAPHS = [

@@ -23,7 +23,7 @@ from hostile import (
     on_disk,
 )
 
-from normalise.cli import cli
+from normalise.cli.app import cli
 
 LIMIT = 120_000  # --max-file-size for these runs: the 50,000-character line fits under it
 
@@ -213,8 +213,8 @@ def test_duplicates_are_flagged_and_kept(hostile_run):
 def test_the_translator_chunks_the_long_line_into_many_inputs(tiny_store):
     """The 50,000-character line is one sentence for alignment, and many model inputs: every
     token goes to the model (none truncated), in order."""
-    from normalise.models.package import load_package
-    from normalise.models.translator import PackageTranslator
+    from normalise.argos.package import load_package
+    from normalise.argos.translator import PackageTranslator
 
     translator = PackageTranslator(load_package(tiny_store / "translate-it_en-1_0"))
     line = long_line()

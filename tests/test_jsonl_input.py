@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from normalise.corpus_reader import read_corpus
-from normalise.jsonl_input import read_records
-from normalise.pipeline import Pipeline
+from normalise.inputs.corpus import read_corpus
+from normalise.inputs.files import InputRecord, RejectedRecord
+from normalise.inputs.jsonl import read_records
 from normalise.settings import Settings
-from normalise.sources import InputRecord, RejectedRecord
+from normalise.stages.pipeline import Pipeline
 
 
 def test_records_with_optional_fields_and_extras_in_metadata():

@@ -6,12 +6,12 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pytest
 
-from normalise.pipeline import Pipeline
+from normalise.inputs.files import InputRecord
 from normalise.record import Document, Status
 from normalise.settings import Settings
-from normalise.sources import InputRecord
-from normalise.stages.clean import clean
+from normalise.stages.clean.stage import clean
 from normalise.stages.detect import detect
+from normalise.stages.pipeline import Pipeline
 
 EN_1 = (
     "The city council approved the new budget on Tuesday after a long debate. "

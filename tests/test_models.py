@@ -5,10 +5,10 @@ import zipfile
 
 import pytest
 
-from normalise.models.catalog import Catalog
-from normalise.models.package import PackageError, load_package
-from normalise.models.store import ModelStore
-from normalise.models.translator import PackageTranslator
+from normalise.argos.catalog import Catalog
+from normalise.argos.package import PackageError, load_package
+from normalise.argos.store import ModelStore
+from normalise.argos.translator import PackageTranslator
 from normalise.testing.archives import write_symlink_zip, write_zip, write_zip_bomb
 
 

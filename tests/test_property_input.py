@@ -14,10 +14,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from normalise.cli import cli
-from normalise.pipeline import Pipeline
+from normalise.cli.app import cli
+from normalise.inputs.files import InputRecord
 from normalise.settings import Settings
-from normalise.sources import InputRecord
+from normalise.stages.pipeline import Pipeline
 
 KNOWN_STATUSES = {
     "translated",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from normalise.models.quality import quality_flags
+from normalise.argos.quality import quality_flags
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,11 @@ import pytest
 import ray
 from conftest import SEEDS
 
-from normalise.executors import PipelineFactory
-from normalise.executors.ray_engine import RayExecutor
-from normalise.runner import ShardedRun, make_executor
+from normalise.inputs.files import InputFile
+from normalise.run.engines import PipelineFactory
+from normalise.run.engines.ray_engine import RayExecutor
+from normalise.run.sharded import ShardedRun, make_executor
 from normalise.settings import Settings
-from normalise.sources import InputFile
 from normalise.testing.corpus import seed_articles, write_corpus
 
 
@@ -61,10 +61,10 @@ def test_the_pre_pass_runs_on_the_actors_and_gives_the_serial_result(
 ):
     """Groups of inputs are counted on Ray actors and merged in input order by the driver;
     the same actors then process the shards (one set of actors for the whole run)."""
-    import normalise.repetition as repetition
-    from normalise.repetition import count_repeated_lines
+    import normalise.run.prepass as prepass
+    from normalise.run.prepass import count_repeated_lines
 
-    monkeypatch.setattr(repetition, "COUNT_GROUP_SIZE", 4)
+    monkeypatch.setattr(prepass, "COUNT_GROUP_SIZE", 4)
     footer = "Questo articolo è stato prodotto in collaborazione con Agenzia Esempio."
     folder = tmp_path / "in"
     folder.mkdir()

@@ -6,19 +6,15 @@ import random
 
 import pytest
 
-from normalise.boilerplate import load_rules
-from normalise.executors import InlineExecutor, PipelineFactory
+from normalise.inputs.files import InputRecord
 from normalise.record import Document
-from normalise.repetition import (
-    LineCounter,
-    RepeatThreshold,
-    ThresholdError,
-    count_repeated_lines,
-    line_key,
-)
+from normalise.run import prepass
+from normalise.run.engines import InlineExecutor, PipelineFactory
+from normalise.run.prepass import LineCounter, count_repeated_lines
 from normalise.settings import Settings
-from normalise.sources import InputRecord
-from normalise.stages.clean import clean_document
+from normalise.stages.clean.repetition import RepeatThreshold, ThresholdError, line_key
+from normalise.stages.clean.rules import load_rules
+from normalise.stages.clean.stage import clean_document
 from normalise.text.reflow import split_blocks
 
 FOOTER = "Questo articolo è stato prodotto in collaborazione con Agenzia Esempio e distribuito."
@@ -81,10 +77,9 @@ def test_same_result_whatever_the_number_of_shards(workers):
 
 def test_the_pool_pre_pass_counts_on_its_workers_and_gives_the_serial_result(monkeypatch):
     """Groups of inputs are counted on the pool's workers and merged in the main process."""
-    import normalise.repetition as repetition
-    from normalise.executors.pool import PoolExecutor
+    from normalise.run.engines.pool import PoolExecutor
 
-    monkeypatch.setattr(repetition, "COUNT_GROUP_SIZE", 3)  # several groups from 8 records
+    monkeypatch.setattr(prepass, "COUNT_GROUP_SIZE", 3)  # several groups from 8 records
     items = records()
     serial = count_repeated_lines(items, settings())
     with PoolExecutor(2) as pool:
@@ -166,7 +161,7 @@ def test_cli_pre_pass_removes_a_syndication_footer(tmp_path):
 
     from click.testing import CliRunner
 
-    from normalise.cli import cli
+    from normalise.cli.app import cli
 
     folder = tmp_path / "in"
     folder.mkdir()

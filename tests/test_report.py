@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import itertools
 
-from normalise.progress import Progress
+from normalise.cli.progress import Progress
+from normalise.inputs.files import Skipped
 from normalise.record import Document, Removal, Segment, Sentence
-from normalise.report import RunReport
-from normalise.sources import Skipped
-from normalise.timing import StageTimer
+from normalise.run.report import RunReport
+from normalise.run.timing import StageTimer
 
 
 class FakeClock:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalise.runstate import RunState, StateError
+from normalise.run.state import RunState, StateError
 
 OPTIONS = {"beam_size": 4, "models": ["it-en translate-it_en-1_0 1.0"]}
 

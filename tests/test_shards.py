@@ -7,17 +7,17 @@ from pathlib import Path
 
 from conftest import SEEDS
 
-from normalise.executors import InlineExecutor, PipelineFactory
-from normalise.executors.shards import (
+from normalise.inputs.files import InputFile, InputRecord
+from normalise.record import Document
+from normalise.run.engines import InlineExecutor, PipelineFactory
+from normalise.run.shards import (
     MAX_SHARD_FACTOR,
     Shard,
     content_fingerprint,
     group_items,
     shard_key,
 )
-from normalise.record import Document
 from normalise.settings import Settings
-from normalise.sources import InputFile, InputRecord
 
 
 def records(names):
@@ -91,7 +91,7 @@ def test_records_round_trip_byte_for_byte(tiny_store):
 
 
 def test_shards_are_handed_out_largest_first_within_blocks():
-    from normalise.executors.shards import largest_first
+    from normalise.run.shards import largest_first
 
     sizes = [5, 90, 40, 7, 300, 1, 60, 60, 2, 8]
     shards = [Shard(i, f"k{i}", (), size) for i, size in enumerate(sizes)]
@@ -115,7 +115,7 @@ def test_workers_share_the_cores_instead_of_each_taking_them_all():
 
 
 def test_a_fingerprint_counts_the_bytes_of_work(tmp_path):
-    from normalise.executors.shards import fingerprint
+    from normalise.run.shards import fingerprint
 
     path = tmp_path / "a.txt"
     path.write_bytes(b"x" * 300)

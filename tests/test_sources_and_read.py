@@ -7,9 +7,9 @@ import os
 
 import pytest
 
+from normalise.inputs.files import InputFile, InputRecord, Skipped, walk
 from normalise.record import Status
 from normalise.settings import Settings
-from normalise.sources import InputFile, InputRecord, Skipped, walk
 from normalise.stages.read import read, read_file, read_record
 
 EXTENSIONS = Settings().extensions

@@ -4,10 +4,10 @@ import sys
 
 import pytest
 
-from normalise.models.bpe import BPECodes, join_subwords
-from normalise.models.package import PackageError, load_package
-from normalise.models.store import ModelStore
-from normalise.models.translator import (
+from normalise.argos.bpe import BPECodes, join_subwords
+from normalise.argos.package import PackageError, load_package
+from normalise.argos.store import ModelStore
+from normalise.argos.translator import (
     SPLIT_FOR_LENGTH,
     DecodingLimit,
     PackageTranslator,
@@ -203,7 +203,7 @@ def test_packages_with_stanza_or_minisbd_use_our_splitter_offline(tmp_path, sock
     from click.testing import CliRunner
     from conftest import SEEDS
 
-    from normalise.cli import cli
+    from normalise.cli.app import cli
     from normalise.text.sentences import split
 
     store = ModelStore(tmp_path / "store")

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from normalise.cli import cli
-from normalise.models import download as download_module
-from normalise.models import manifest
-from normalise.models.manifest import PinnedPackage, sha256_of
-from normalise.models.package import PackageError
-from normalise.models.store import MAX_COMPRESSION_RATIO, ModelStore, inspect_archive
+from normalise.argos import download as download_module
+from normalise.argos import manifest
+from normalise.argos.manifest import PinnedPackage, sha256_of
+from normalise.argos.package import PackageError
+from normalise.argos.store import MAX_COMPRESSION_RATIO, ModelStore, inspect_archive
+from normalise.cli.app import cli
 from normalise.testing.archives import write_symlink_zip, write_zip, write_zip_bomb
 
 META = json.dumps({"from_code": "it", "to_code": "en", "package_version": "1.0"})

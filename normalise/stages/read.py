@@ -8,9 +8,9 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..inputs.files import InputFile, InputRecord, RejectedRecord, WorkItem, document_id
 from ..record import Document, Status
 from ..settings import Settings
-from ..sources import InputFile, InputRecord, RejectedRecord, WorkItem, document_id
 from ..text.encoding import BinaryContent, decode, normalise_newlines
 
 HTML_EXTENSIONS = (".html", ".htm")

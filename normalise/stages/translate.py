@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
-from itertools import islice
 
-from ..models.catalog import Catalog
-from ..models.package import ArgosPackage
-from ..models.quality import quality_flags
-from ..models.translator import DecodingLimit, PackageTranslator, Translation
+from ..argos.catalog import Catalog
+from ..argos.package import ArgosPackage
+from ..argos.quality import quality_flags
+from ..argos.translator import DecodingLimit, PackageTranslator, Translation
+from ..batching import batched
 from ..record import Document, Segment, Status
 from ..settings import Settings
 from .detect import UNDETERMINED
@@ -27,12 +27,6 @@ SUPPORTED_SOURCE_LANGS = ("it", "es")
 CACHE_ENTRIES = 100_000  # per language; bounds memory on long runs
 
 log = logging.getLogger("normalise")
-
-
-def _batched(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 class Translate:
@@ -214,6 +208,6 @@ class Translate:
             doc.fail(Status.UNTRANSLATED, "no segment could be translated")
 
     def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
-        for group in _batched(docs, self.settings.docs_per_batch):
+        for group in batched(docs, self.settings.docs_per_batch):
             self._translate_group(group)
             yield from group

@@ -122,7 +122,7 @@ def learn_bpe(words: Iterable[str], merges: int) -> list[tuple[str, str]]:
     """Learn subword-nmt style merges (version 0.2: ``</w>`` glued to a word's last symbol)."""
     from collections import Counter
 
-    from ..models.bpe import merge_pair
+    from ..argos.bpe import merge_pair
 
     vocab = Counter(
         tuple(word[:-1]) + (word[-1] + "</w>",) for word in words if word and " " not in word
@@ -160,7 +160,7 @@ def _moses_words(lines: Iterable[str], lang: str) -> list[str]:
 def _vocabulary_from_bpe(codes: list[tuple[str, str]], words: list[str], size: int) -> list[str]:
     """Every subword the codes produce on the training words, plus every character in both
     forms (word-final and ``@@``-joined), after the specials: a closed vocabulary."""
-    from ..models.bpe import BPECodes
+    from ..argos.bpe import BPECodes
 
     segmenter = BPECodes(codes)
     tokens = dict.fromkeys(["<unk>", "<s>", "</s>"])

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from .record import Document
+from ..record import Document
 
 STDOUT = "-"
 

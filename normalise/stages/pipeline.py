@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .record import Document
-from .repetition import RepeatedLines
-from .settings import Settings
-from .sources import WorkItem
-from .stages.clean import clean
-from .stages.detect import detect
-from .stages.extract import extract
-from .stages.read import read
-from .stages.segment import segment
-from .stages.translate import Translate
-from .timing import StageTimer
+from ..inputs.files import WorkItem
+from ..record import Document
+from ..run.timing import StageTimer
+from ..settings import Settings
+from .clean.repetition import RepeatedLines
+from .clean.stage import clean
+from .detect import detect
+from .extract import extract
+from .read import read
+from .segment import segment
+from .translate import Translate
 
 STAGES = ("read", "extract", "clean", "detect", "segment", "translate")
 
@@ -27,7 +27,7 @@ STAGES = ("read", "extract", "clean", "detect", "segment", "translate")
 class Pipeline:
     def __init__(self, settings: Settings | None = None, repeated: RepeatedLines | None = None):
         """``repeated``: the lines that repeat across the run, from the pre-pass
-        (:func:`normalise.repetition.count_repeated_lines`); None skips that check."""
+        (:func:`normalise.run.prepass.count_repeated_lines`); None skips that check."""
         self.settings = settings or Settings()
         self.repeated = repeated
         self.translate = Translate(self.settings)

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from ..record import Document
-from ..writers import STDOUT
+from .atomic import STDOUT
 from .base import Exporter, ExportError, ExportOptions, ExportStats
 from .jsonl import JsonlExporter
 from .moses import MosesExporter

@@ -20,10 +20,10 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, is_dataclass
-from itertools import islice
 
-from ..pipeline import Pipeline
-from ..sources import InputFile, WorkItem
+from ..batching import batched
+from ..inputs.files import InputFile, WorkItem
+from ..stages.pipeline import Pipeline
 
 MAX_SHARD_FACTOR = 3  # a shard never holds more than 3 x the shard size: memory, balance
 # Shards are handed out largest first within blocks of this many (see largest_first).
@@ -47,8 +47,7 @@ def largest_first(shards: Iterable[Shard], block: int = DISPATCH_BLOCK) -> Itera
     wait; handed out largest first, the last shards of the run are its smallest, and the
     workers finish together. Blocks bound how far a shard is moved, so that output (written in
     input order) still streams. Processing order never changes a shard's records."""
-    pending = iter(shards)
-    while batch := list(islice(pending, block)):
+    for batch in batched(shards, block):
         yield from sorted(batch, key=lambda shard: (-shard.size, shard.index))
 
 

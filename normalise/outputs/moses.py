@@ -10,7 +10,7 @@ A sentence that contains a tab or a line break gets a space instead, so that ali
 from __future__ import annotations
 
 from ..record import Document
-from ..writers import AtomicFolder
+from .atomic import AtomicFolder
 from .base import ENGLISH, Exporter, escape_field, one_line, pairs
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from .jsonl_input import json_lines
-from .record import Document
+from ..record import Document
+from .jsonl import json_lines
 
 
 def read_corpus(

@@ -1,6 +1,6 @@
 """The Ray engine: the same shards on Ray actors, on this machine or on a cluster.
 
-Each actor is a stateful worker that builds its :class:`~normalise.pipeline.Pipeline` once
+Each actor is a stateful worker that builds its :class:`~normalise.stages.pipeline.Pipeline` once
 (models load once per actor) and processes whole shards, so the sentences of many documents
 share a translation batch exactly as in the local engine, and the records are byte-identical
 to it. Results come back to the driver, which alone writes the output: the nodes of a cluster
@@ -20,13 +20,13 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
-from ..pipeline import Pipeline
-from ..repetition import LineCounter, count_lines
-from ..settings import Settings
-from ..sources import WorkItem
+from ...inputs.files import WorkItem
+from ...settings import Settings
+from ...stages.pipeline import Pipeline
+from ..prepass import LineCounter, count_lines
+from ..shards import Shard, ShardResult, process_shard
 from . import PipelineFactory, available_cores
 from .pool import IN_FLIGHT_PER_WORKER
-from .shards import Shard, ShardResult, process_shard
 
 
 class RayUnavailable(RuntimeError):

@@ -2,7 +2,7 @@
 
 An executor takes the shards of a run (see :mod:`.shards`) and a picklable
 :class:`PipelineFactory`, and yields a :class:`~.shards.ShardResult` for each as it completes,
-in any order; :mod:`normalise.runner` puts them back in input order. Each worker builds its
+in any order; :mod:`normalise.run.sharded` puts them back in input order. Each worker builds its
 pipeline once (models load once per worker) and keeps it for every shard it processes.
 
 Engines: :class:`InlineExecutor` (this process), :class:`~.pool.PoolExecutor` (a local process
@@ -16,11 +16,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from ..pipeline import Pipeline
-from ..record import Document
-from ..settings import Settings
-from ..sources import WorkItem
-from .shards import Shard, ShardResult, process_shard
+from ...inputs.files import WorkItem
+from ...record import Document
+from ...settings import Settings
+from ...stages.pipeline import Pipeline
+from ..shards import Shard, ShardResult, process_shard
 
 
 @dataclass(frozen=True)

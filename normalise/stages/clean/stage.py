@@ -1,19 +1,19 @@
 """Clean stage: reflow the text into blocks, remove boilerplate blocks, record every removal.
 
 Decisions, in order (each removal records the rule that made it). Rules read each block's plain
-view (:func:`normalise.boilerplate.plain_view`: no Markdown emphasis or escapes).
+view (:func:`normalise.stages.clean.rules.plain_view`: no Markdown emphasis or escapes).
 
 1. "anywhere" rules (a lone "Pubblicità" line, a row of share buttons) remove a block wherever
    it is. A related-links label that is only a label ("Related stories", "Leggi anche") takes
    its list with it: the blocks after it up to the next prose, or the next heading followed by
    prose (the article's own section heading), as ``label_list``.
-2. The content-block model (:mod:`normalise.content`) finds the article: the densest run of
+2. The content-block model (:mod:`.content`) finds the article: the densest run of
    prose (plain text only: for HTML, trafilatura has found it already). Blocks outside it
    are chrome: a rule names them when one matches, otherwise they are ``navigation`` (short
    or link-like blocks) or ``outside_article`` (prose away from the article: teasers,
    comments, an "about us" blurb).
 3. Boilerplate clusters at the head and the tail of the article, so "edge" rules and lines that
-   repeat across the run (:mod:`normalise.repetition`) peel blocks off both ends of the run,
+   repeat across the run (:mod:`.repetition`) peel blocks off both ends of the run,
    one at a time, stopping at the first block that is content. A sentence about cookies in
    the middle of an article about cookies is content, and stays. At the head the peel steps
    over up to two headings (title, standfirst), which stay: bylines and date lines sit under
@@ -30,13 +30,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..boilerplate import ANYWHERE, Rule, first_match, load_rules, plain_view
-from ..content import TITLE_BLOCKS, features, main_run
-from ..record import Document, Removal, Segment, Status
-from ..repetition import RepeatedLines
-from ..settings import Settings
-from ..text.reflow import HEADING, LIST_ITEM, Block, split_blocks
-from . import map_documents
+from ...record import Document, Removal, Segment, Status
+from ...settings import Settings
+from ...text.reflow import HEADING, LIST_ITEM, Block, split_blocks
+from .. import map_documents
+from .content import TITLE_BLOCKS, features, main_run
+from .repetition import RepeatedLines
+from .rules import ANYWHERE, Rule, first_match, load_rules, plain_view
 
 BLOCK_SEPARATOR = "\n\n"
 

@@ -21,7 +21,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
-from .record import Document
+from ..record import Document
 
 DEFAULT_MAX_ENTRIES = 500_000
 DUPLICATE_OF = "duplicate_of"

@@ -2,7 +2,7 @@
 
 This is how corpus pipelines (datatrove, dolma, NeMo Curator) hand over documents. Fields we
 do not know pass through in ``metadata``; a line that is not a usable record becomes a
-:class:`~normalise.sources.RejectedRecord` that carries its line number, so that it ends up
+:class:`~normalise.inputs.files.RejectedRecord` that carries its line number, so that it ends up
 as an ``error`` record in the output instead of ending the run.
 """
 
@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .sources import InputRecord, RejectedRecord
+from .files import InputRecord, RejectedRecord
 
 log = logging.getLogger("normalise")
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text.reflow import HEADING, Block
+from ...text.reflow import HEADING, Block
 
 # Prose: at least this many words and a sentence end, or a short sentence that ends the block.
 PROSE_MIN_WORDS = 8

@@ -12,9 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..inputs.files import Skipped
+from ..record import Document, Status
 from .duplicates import DUPLICATE_OF
-from .record import Document, Status
-from .sources import Skipped
 
 SUMMARY_LINES = 20  # problems and skipped files listed in the human summary; all in the JSON
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .settings import MODELS_DIR_ENV
+from ..settings import MODELS_DIR_ENV
 
 EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 

@@ -3,7 +3,8 @@
 Workers are started with ``spawn`` (CTranslate2's thread pools do not survive ``fork``). One
 pool serves the whole run: first the repetition pre-pass (each worker counts the lines of a
 group of inputs, :meth:`PoolExecutor.map_line_counts`), then the shards. A worker builds its
-:class:`~normalise.pipeline.Pipeline` on its first shard and keeps it for every later shard of
+:class:`~normalise.stages.pipeline.Pipeline` on its first
+shard and keeps it for every later shard of
 the run (models load once per worker). At most ``2 x workers`` tasks are in flight, so the
 input is read, and results come back, at the pace of the workers: memory stays flat however
 large the run. A worker whose parent dies (``kill -9`` of the run) exits by itself instead of
@@ -24,12 +25,12 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from itertools import islice
 from typing import Any
 
-from ..pipeline import Pipeline
-from ..repetition import LineCounter, count_lines
-from ..settings import Settings
-from ..sources import WorkItem
+from ...inputs.files import WorkItem
+from ...settings import Settings
+from ...stages.pipeline import Pipeline
+from ..prepass import LineCounter, count_lines
+from ..shards import Shard, ShardResult, process_shard
 from . import PipelineFactory, available_cores
-from .shards import Shard, ShardResult, process_shard
 
 IN_FLIGHT_PER_WORKER = 2  # one running, one queued: workers never wait, memory stays bounded
 _PARENT_POLL_SECONDS = 1.0

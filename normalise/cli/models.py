@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from .cli_common import EXIT_PARTIAL, ConfigError, models_dir_option
-from .models.catalog import Catalog
-from .models.package import PackageError
-from .models.store import ModelStore
-from .settings import default_models_dir
+from ..argos.catalog import Catalog
+from ..argos.package import PackageError
+from ..argos.store import ModelStore
+from ..settings import default_models_dir
+from .common import EXIT_PARTIAL, ConfigError, models_dir_option
 
 
 @click.group()
@@ -72,8 +72,8 @@ def models_pull(langs: tuple[str, ...], models_dir: Path | None) -> None:
     Example:
       normalise models pull it es
     """
-    from .models.download import download
-    from .models.manifest import pinned_for
+    from ..argos.download import download
+    from ..argos.manifest import pinned_for
 
     store = ModelStore(models_dir or default_models_dir())
     for lang in langs:

@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from ..record import Document, Status
-from ..writers import AtomicFile
+from .atomic import AtomicFile
 from .base import Exporter
 
 MAX_NAME_BYTES = 200  # below the 255-byte limit of common filesystems, room for a suffix

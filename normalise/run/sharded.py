@@ -20,13 +20,13 @@ from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .executors import Executor, InlineExecutor, PipelineFactory
-from .executors.shards import Shard, fingerprint, group_items, largest_first, shard_key
-from .models.catalog import Catalog
-from .record import Document
-from .runstate import RunState, StateError
-from .sources import WorkItem
+from .. import __version__
+from ..argos.catalog import Catalog
+from ..inputs.files import WorkItem
+from ..record import Document
+from .engines import Executor, InlineExecutor, PipelineFactory
+from .shards import Shard, fingerprint, group_items, largest_first, shard_key
+from .state import RunState, StateError
 
 DEFAULT_SHARD_SIZE = 50
 ENGINES = ("local", "ray")
@@ -39,14 +39,14 @@ def make_executor(engine: str, workers: int | None, address: str | None = None) 
     """The executor for ``--engine``/``--workers``/``--address``. One local worker runs in this
     process (no pool to start); Ray is imported only when asked for."""
     if engine == "ray":
-        from .executors.ray_engine import RayExecutor
+        from .engines.ray_engine import RayExecutor
 
         return RayExecutor(workers, address)
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if workers == 1:
         return InlineExecutor()
-    from .executors.pool import PoolExecutor
+    from .engines.pool import PoolExecutor
 
     return PoolExecutor(workers)
 

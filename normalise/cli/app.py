@@ -17,22 +17,11 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .boilerplate import PatternError, load_rules
-from .cli_common import (
-    EXIT_INTERNAL,
-    EXIT_OK,
-    EXIT_PARTIAL,
-    EXIT_USAGE,
-    ConfigError,
-    models_dir_option,
-)
-from .cli_models import models
-from .corpus_reader import read_corpus
-from .duplicates import DuplicateFlagger
-from .executors import PipelineFactory
-from .executors.ray_engine import RayUnavailable
-from .exporters import (
+from .. import __version__
+from ..inputs.corpus import read_corpus
+from ..inputs.files import InputFile, walk
+from ..inputs.jsonl import read_records
+from ..outputs import (
     EXPORTERS,
     FORMATS,
     ExportError,
@@ -40,15 +29,27 @@ from .exporters import (
     open_exporters,
     resolve_targets,
 )
-from .jsonl_input import read_records
+from ..outputs.atomic import STDOUT, write_json
+from ..run.duplicates import DuplicateFlagger
+from ..run.engines import PipelineFactory
+from ..run.engines.ray_engine import RayUnavailable
+from ..run.prepass import count_repeated_lines
+from ..run.report import SUMMARY_LINES, RunReport
+from ..run.sharded import DEFAULT_SHARD_SIZE, ENGINES, ShardedRun, make_executor
+from ..run.state import StateError
+from ..settings import Settings, default_models_dir
+from ..stages.clean.repetition import RepeatThreshold, ThresholdError
+from ..stages.clean.rules import PatternError, load_rules
+from .common import (
+    EXIT_INTERNAL,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_USAGE,
+    ConfigError,
+    models_dir_option,
+)
+from .models import models
 from .progress import Progress
-from .repetition import RepeatThreshold, ThresholdError, count_repeated_lines
-from .report import SUMMARY_LINES, RunReport
-from .runner import DEFAULT_SHARD_SIZE, ENGINES, ShardedRun, make_executor
-from .runstate import StateError
-from .settings import Settings, default_models_dir
-from .sources import InputFile, walk
-from .writers import STDOUT, write_json
 
 log = logging.getLogger("normalise")
 

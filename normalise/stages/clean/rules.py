@@ -1,8 +1,8 @@
-"""Boilerplate rules: loaded from the TOML data files in ``normalise/patterns``.
+"""Boilerplate rules: loaded from the TOML data files in ``normalise/stages/clean/patterns``.
 
 Rules are data, not code, so that users can read, extend and override them
 (``--patterns FILE.toml``). This module only loads and matches them; which blocks get removed,
-given their position, is decided in :mod:`normalise.stages.clean`.
+given their position, is decided in :mod:`normalise.stages.clean.stage`.
 
 Rules read a block's *plain view* (:func:`plain_view`), not its raw text: trafilatura writes
 Markdown (``**READ MORE:** ...``, ``*Jane Doe contributed to this report.*``, ``\\_\\_\\_``),
@@ -95,10 +95,10 @@ def _parse(source: str, data: dict) -> list[Rule]:
 @cache
 def builtin_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
-    folder = resources.files("normalise") / "patterns"
+    folder = resources.files(__package__) / "patterns"
     for name in ("common.toml", "en.toml", "it.toml", "es.toml"):
         text = (folder / name).read_text(encoding="utf-8")
-        rules += _parse(f"normalise/patterns/{name}", tomllib.loads(text))
+        rules += _parse(f"normalise/stages/clean/patterns/{name}", tomllib.loads(text))
     return tuple(rules)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from ..record import Document, Status
-from ..writers import open_output
+from .atomic import open_output
 
 ENGLISH = "en"
 

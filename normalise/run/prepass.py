@@ -1,0 +1,111 @@
+"""The pre-pass: count, over every input of a run, the documents each line appears in.
+
+Whether a line repeats is a fact about the whole run (see
+:mod:`normalise.stages.clean.repetition`), so it is counted before the main pass. Counting is a
+sum over documents, so the result is the same whatever the order of the inputs or the number of
+workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from ..batching import batched
+from ..inputs.files import WorkItem
+from ..settings import Settings
+from ..stages.clean.repetition import RepeatedLines, RepeatThreshold, line_key
+from ..stages.extract import extract
+from ..stages.read import read
+from ..text.reflow import split_blocks
+
+KEY_BITS = 64
+DEFAULT_MAX_LINES = 2_000_000
+COUNT_GROUP_SIZE = 100  # inputs per pre-pass task on a worker
+
+
+class LineCounter:
+    """Counts, per line key, the number of distinct documents it appears in."""
+
+    def __init__(self, max_lines: int = DEFAULT_MAX_LINES):
+        self.max_lines = max_lines
+        self.counts: dict[int, int] = {}
+        self.documents = 0
+        self.level = 0  # keys below 2**(KEY_BITS - level) are tracked
+
+    def _tracked(self, key: int) -> bool:
+        return key >> (KEY_BITS - self.level) == 0 if self.level else True
+
+    def _shrink(self) -> None:
+        while len(self.counts) > self.max_lines:
+            self.level += 1
+            self.counts = {key: n for key, n in self.counts.items() if self._tracked(key)}
+
+    def add_document(self, lines: Iterable[str]) -> None:
+        self.documents += 1
+        for key in {line_key(line) for line in lines if line.strip()}:
+            if self._tracked(key):
+                self.counts[key] = self.counts.get(key, 0) + 1
+        self._shrink()
+
+    def merge(self, other: LineCounter) -> None:
+        """Add another counter's counts (a shard of the same run)."""
+        self.documents += other.documents
+        self.level = max(self.level, other.level)
+        for key, count in other.counts.items():
+            if self._tracked(key):
+                self.counts[key] = self.counts.get(key, 0) + count
+        self.counts = {key: n for key, n in self.counts.items() if self._tracked(key)}
+        self._shrink()
+
+    def result(self, threshold: RepeatThreshold) -> RepeatedLines:
+        minimum = threshold.minimum(self.documents)
+        keys = frozenset(k for k, n in self.counts.items() if n >= minimum)
+        if not threshold.enabled:
+            keys = frozenset()
+        return RepeatedLines(keys, self.documents, minimum, 2.0**-self.level)
+
+
+class CountingExecutor(Protocol):
+    def map_line_counts(
+        self, groups: Iterable[list[WorkItem]], settings: Settings, max_lines: int
+    ) -> Iterator[LineCounter]:
+        """:func:`count_lines` over each group, on the executor's workers, in group order."""
+        ...
+
+
+def count_lines(
+    items: Iterable[WorkItem], settings: Settings, max_lines: int = DEFAULT_MAX_LINES
+) -> LineCounter:
+    """Read (and extract) ``items``; count the documents each line is in.
+
+    Lines are the blocks the cleaner will judge (after reflow), so that a footer is matched
+    however it was wrapped. Unreadable inputs are skipped here; the main pass reports them.
+    """
+    counter = LineCounter(max_lines)
+    for doc in extract(read(items, settings), settings):
+        if not doc.finished:
+            counter.add_document(block.text for block in split_blocks(doc.raw_text))
+    return counter
+
+
+def count_repeated_lines(
+    items: Iterable[WorkItem],
+    settings: Settings,
+    max_lines: int = DEFAULT_MAX_LINES,
+    executor: CountingExecutor | None = None,
+) -> RepeatedLines:
+    """The pre-pass over every input. With an ``executor`` (the local pool) the inputs are
+    counted in groups on its workers and the counts merged here: reading and extracting a
+    whole run in one process would be the run's serial bottleneck (hours for millions of HTML
+    pages), and the workers start up meanwhile. The merged counts are the same sums, so the
+    result does not depend on the executor."""
+    threshold = RepeatThreshold(settings.repeat_documents, settings.repeat_share)
+    if not threshold.enabled:
+        return LineCounter(max_lines).result(threshold)
+    if executor is None:
+        return count_lines(items, settings, max_lines).result(threshold)
+    counter = LineCounter(max_lines)
+    for part in executor.map_line_counts(batched(items, COUNT_GROUP_SIZE), settings, max_lines):
+        counter.merge(part)
+    return counter.result(threshold)
