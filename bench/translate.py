@@ -51,7 +51,7 @@ from normalise.argos.store import ModelStore  # noqa: E402
 from normalise.argos.translator import LENGTH_PENALTY, DecodingLimit  # noqa: E402
 from normalise.record import Document, Segment  # noqa: E402
 from normalise.settings import Settings  # noqa: E402
-from normalise.stages.segment import segment_document  # noqa: E402
+from normalise.stages.sentences import split_sentences  # noqa: E402
 from normalise.stages.translate import Translate  # noqa: E402
 from normalise.testing.argos_builder import ARGOS_1_0, build_package  # noqa: E402
 
@@ -76,7 +76,7 @@ def load_documents(ntrex: Path, limit: int | None = None) -> list[Document]:
             text = " ".join(sentences)
             doc = Document(id=f"{lang}/{doc_id}", source=doc_id, lang=lang, source_text=text)
             doc.segments = [Segment(kind="paragraph", text=text, start=0, end=len(text))]
-            documents.append(segment_document(doc))
+            documents.append(split_sentences(doc))
     if limit is not None:
         documents = _take(documents, limit)
     return documents
@@ -139,7 +139,7 @@ def run_engine(store: Path, documents: list[Document], args) -> tuple[float, int
     for lang in FILES:
         done = [s.en for d in out if d.lang == lang for seg in d.segments for s in seg.sentences]
         lengths += [len(t) for t in stage.translator_for(lang).tokenizer.encode(done)]
-    return seconds, stage.counters["sentences_translated"], statistics.mean(lengths)
+    return seconds, stage.stats.counters["sentences_translated"], statistics.mean(lengths)
 
 
 def run_ceiling(store: Path, documents: list[Document], args) -> tuple[float, int, float]:

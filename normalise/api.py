@@ -8,20 +8,20 @@ in, so that models load once and the translation cache is kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
-from .inputs.files import InputRecord, RejectedRecord
-from .inputs.jsonl import record_from_mapping
+from .inputs import PythonInput, python_inputs, work_items
 from .record import Document
-from .run.duplicates import DuplicateFlagger
-from .run.prepass import count_repeated_lines
+from .run import Run
 from .settings import Settings
 from .stages.pipeline import Pipeline
 
-Input = str | Mapping[str, Any] | InputRecord
+__all__ = ["make_settings", "normalise", "work_items"]
+
+Input = PythonInput
 _PATH_OPTIONS = {"models_dir"}
 _TUPLE_OPTIONS = {"extensions", "pattern_files"}
 
@@ -44,29 +44,6 @@ def make_settings(settings: Settings | None = None, **options: Any) -> Settings:
     return replace(settings or Settings(), **options)
 
 
-def work_items(inputs: Iterable[Input] | Input) -> Iterator[InputRecord | RejectedRecord]:
-    """Turn strings, JSONL-style dicts and records into work items, in order.
-
-    A string gets the id ``text-N`` (N: its position); a dict is checked exactly like a JSONL
-    line (a bad one becomes an ``error`` document, not an exception); a single string or dict
-    is one input, not an iterable of characters or keys.
-    """
-    if isinstance(inputs, str | Mapping | InputRecord):
-        inputs = [inputs]
-    for position, item in enumerate(inputs):
-        if isinstance(item, InputRecord):
-            yield item
-        elif isinstance(item, str):
-            yield InputRecord(f"text-{position}", item)
-        elif isinstance(item, Mapping):
-            yield record_from_mapping(item, f"record-{position}", f"input {position}: ")
-        else:
-            raise TypeError(
-                f"input {position}: expected a string, a dict or an InputRecord, "
-                f"got {type(item).__name__}"
-            )
-
-
 def normalise(
     inputs: Iterable[Input] | Input,
     *,
@@ -85,12 +62,7 @@ def normalise(
     ``device``, …). Pass ``pipeline`` to reuse loaded models across calls; options then
     belong to its settings, not to this call.
     """
-    if pipeline is None:
-        settings = make_settings(settings, **options)
-        repeated = None
-        if isinstance(inputs, Sequence) and not isinstance(inputs, str):
-            repeated = count_repeated_lines(work_items(inputs), settings)  # read twice
-        pipeline = Pipeline(settings, repeated=repeated)
-    elif settings is not None or options:
+    if pipeline is not None and (settings is not None or options):
         raise TypeError("options go to the Pipeline's Settings when a pipeline is given")
-    return DuplicateFlagger()(pipeline.process_items(work_items(inputs)))
+    settings = pipeline.settings if pipeline is not None else make_settings(settings, **options)
+    return Run(settings, pipeline=pipeline).documents(python_inputs(inputs))

@@ -10,12 +10,16 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
 MODELS_DIR_ENV = "NORMALISE_MODELS_DIR"
 
 
+def xdg_data_home() -> Path:
+    """``$XDG_DATA_HOME``, else ``~/.local/share`` (the XDG base directory rule)."""
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+
+
 def default_models_dir() -> Path:
     """``$NORMALISE_MODELS_DIR``, else ``$XDG_DATA_HOME/normalise/models``."""
     if os.environ.get(MODELS_DIR_ENV):
         return Path(os.environ[MODELS_DIR_ENV]).expanduser()
-    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(data_home) / "normalise" / "models"
+    return xdg_data_home() / "normalise" / "models"
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def test_run_writes_every_format_and_one_report(seeds_run):
     report = json.loads((seeds_run / "corpus.report.json").read_text())
     assert [e["format"] for e in report["exports"]] == ALL_FORMATS
     assert set(report["stage_seconds"]) == {
-        "read", "extract", "clean", "detect", "segment", "translate", "other"
+        "read", "extract", "clean", "detect", "sentences", "translate", "other"
     }  # fmt: skip
     assert report["sentences"]["translated"] > 0
 
@@ -243,7 +243,7 @@ def test_api_reuses_one_pipeline_and_accepts_plain_strings(tiny_store):
     second = list(normalise.normalise(text, pipeline=pipeline))  # one string is one input
     assert [d.id for d in first + second] == ["text-0", "text-0"]
     assert first[0].to_json() == second[0].to_json()
-    assert pipeline.translate.counters["cache_hits"] > 0  # models and cache kept across calls
+    assert pipeline.translate.stats.counters["cache_hits"] > 0  # models and cache kept across calls
     with pytest.raises(TypeError, match="unknown option"):
         normalise.normalise([text], beam=2)
     with pytest.raises(TypeError, match="expected a string, a dict or an InputRecord"):

@@ -78,7 +78,7 @@ BOOM = (
     "import normalise.cli.app\n"
     "def boom(*args, **kwargs):\n"
     "    raise RuntimeError('simulated bug')\n"
-    "normalise.cli.app.walk = boom"
+    "normalise.cli.app.open_inputs = boom"
 )
 
 

@@ -9,8 +9,8 @@ import pytest
 from normalise.inputs.files import InputRecord
 from normalise.record import Document, Status
 from normalise.settings import Settings
-from normalise.stages.clean.stage import clean
-from normalise.stages.detect import detect
+from normalise.stages.clean.stage import Clean
+from normalise.stages.detect import Detect
 from normalise.stages.pipeline import Pipeline
 
 EN_1 = (
@@ -47,7 +47,7 @@ def _docs(texts: dict[str, str]) -> list[Document]:
 
 def _detected(texts: dict[str, str], settings: Settings | None = None) -> dict[str, Document]:
     settings = settings or Settings()
-    return {doc.id: doc for doc in detect(clean(_docs(texts), settings), settings)}
+    return {doc.id: doc for doc in Detect(settings)(Clean(settings)(_docs(texts)))}
 
 
 def _fingerprint(doc: Document) -> tuple:
@@ -83,7 +83,7 @@ def test_neighbours_are_recognised_and_not_translated(lang, tiny_store):
     assert doc.text == ""
     assert doc.source_text == NEIGHBOURS[lang]
     assert all(s.en is None for seg in doc.segments for s in seg.sentences)
-    assert not pipeline.translate.counters["sentences_translated"]
+    assert not pipeline.stats().counters["sentences_translated"]
 
 
 def test_mixed_document_translates_only_its_foreign_paragraph(tiny_store):
@@ -98,7 +98,7 @@ def test_mixed_document_translates_only_its_foreign_paragraph(tiny_store):
     for seg in (english, english_again):
         assert all(s.en == s.src for s in seg.sentences)
     assert all(s.en is not None and s.en != s.src for s in spanish.sentences)
-    assert pipeline.translate.counters["sentences_translated"] == len(spanish.sentences)
+    assert pipeline.stats().counters["sentences_translated"] == len(spanish.sentences)
     assert doc.text.startswith(EN_1) and doc.text.endswith(EN_2)
 
 

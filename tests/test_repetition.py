@@ -9,7 +9,7 @@ import pytest
 from normalise.inputs.files import InputRecord
 from normalise.record import Document
 from normalise.run import prepass
-from normalise.run.engines import InlineExecutor, PipelineFactory
+from normalise.run.engines import InlineEngine, PipelineFactory
 from normalise.run.prepass import LineCounter, count_repeated_lines
 from normalise.settings import Settings
 from normalise.stages.clean.repetition import RepeatThreshold, ThresholdError, line_key
@@ -77,12 +77,12 @@ def test_same_result_whatever_the_number_of_shards(workers):
 
 def test_the_pool_pre_pass_counts_on_its_workers_and_gives_the_serial_result(monkeypatch):
     """Groups of inputs are counted on the pool's workers and merged in the main process."""
-    from normalise.run.engines.pool import PoolExecutor
+    from normalise.run.engines.pool import PoolEngine
 
     monkeypatch.setattr(prepass, "COUNT_GROUP_SIZE", 3)  # several groups from 8 records
     items = records()
     serial = count_repeated_lines(items, settings())
-    with PoolExecutor(2) as pool:
+    with PoolEngine(2) as pool:
         calls = []
         original = pool.map_line_counts
 
@@ -92,7 +92,7 @@ def test_the_pool_pre_pass_counts_on_its_workers_and_gives_the_serial_result(mon
             return original(groups, *args)
 
         monkeypatch.setattr(pool, "map_line_counts", recording)
-        parallel = count_repeated_lines(items, settings(), executor=pool)
+        parallel = count_repeated_lines(items, settings(), engine=pool)
     assert calls == [[3, 3, 2]]
     assert parallel == serial and FOOTER in parallel
 
@@ -150,8 +150,8 @@ def test_pipeline_factory_hands_the_result_to_each_pipeline():
     items = records()
     s = settings()
     repeated = count_repeated_lines(items, s)
-    factory = PipelineFactory(s, extras={"repeated": repeated})
-    docs = list(InlineExecutor().run(items, factory))
+    factory = PipelineFactory(s, repeated=repeated)
+    docs = list(InlineEngine().run(items, factory))
     assert all(FOOTER not in doc.source_text for doc in docs)
     assert sum(r.reason == "repeated_line" for d in docs for r in d.removed) == 6
 

@@ -9,7 +9,7 @@ from normalise.cli.progress import Progress
 from normalise.inputs.files import Skipped
 from normalise.record import Document, Removal, Segment, Sentence
 from normalise.run.report import RunReport
-from normalise.run.timing import StageTimer
+from normalise.stages.timing import StageTimer
 
 
 class FakeClock:

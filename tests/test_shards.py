@@ -9,7 +9,7 @@ from conftest import SEEDS
 
 from normalise.inputs.files import InputFile, InputRecord
 from normalise.record import Document
-from normalise.run.engines import InlineExecutor, PipelineFactory
+from normalise.run.engines import InlineEngine, PipelineFactory
 from normalise.run.shards import (
     MAX_SHARD_FACTOR,
     Shard,
@@ -72,8 +72,8 @@ def test_shard_output_does_not_depend_on_what_the_worker_did_before(tiny_store):
     factory = PipelineFactory(Settings(models_dir=tiny_store))
     items = seed_items()
     target = Shard(9, "k", tuple(items[2:4]))  # the Italian and the Spanish seed
-    fresh = list(InlineExecutor().map_shards([target], factory))[0]
-    busy = InlineExecutor()
+    fresh = list(InlineEngine().map_shards([target], factory))[0]
+    busy = InlineEngine()
     warm_up = [Shard(0, "a", tuple(items)), Shard(1, "b", tuple(reversed(items)))]
     results = list(busy.map_shards([*warm_up, target], factory))
     assert results[-1].lines == fresh.lines
@@ -84,7 +84,7 @@ def test_shard_output_does_not_depend_on_what_the_worker_did_before(tiny_store):
 def test_records_round_trip_byte_for_byte(tiny_store):
     """Resumed documents are read back from shards: their JSON must survive the trip."""
     factory = PipelineFactory(Settings(models_dir=tiny_store))
-    (result,) = InlineExecutor().map_shards([Shard(0, "k", tuple(seed_items()))], factory)
+    (result,) = InlineEngine().map_shards([Shard(0, "k", tuple(seed_items()))], factory)
     assert len(result.lines) == 5
     for line in result.lines:
         assert Document.from_json(json.loads(line)).dumps() == line

@@ -154,13 +154,13 @@ def test_auto_compute_type_kept_for_sentencepiece(translator):
 
 def _doc(doc_id, sentences, lang="it"):
     from normalise.record import Segment
-    from normalise.stages.segment import segment_document
+    from normalise.stages.sentences import split_sentences
     from normalise.text.reflow import PARAGRAPH
 
     text = " ".join(sentences)
     doc = Document(id=doc_id, source=doc_id, lang=lang, source_text=text)
     doc.segments = [Segment(kind=PARAGRAPH, text=text, start=0, end=len(text))]
-    return segment_document(doc)
+    return split_sentences(doc)
 
 
 def test_duplicates_are_translated_once(tiny_store):
@@ -177,9 +177,9 @@ def test_duplicates_are_translated_once(tiny_store):
     docs = [_doc(f"d{i}", SENTENCES[:2] + [SENTENCES[i % 4]]) for i in range(6)]
     out = list(stage(docs))
     assert sorted(seen) == sorted(set(SENTENCES))  # each distinct sentence exactly once
-    assert stage.counters["sentences_translated"] == 4
+    assert stage.stats.counters["sentences_translated"] == 4
     again = list(stage([_doc("late", SENTENCES[:1])]))  # later group: served by the cache
-    assert len(seen) == 4 and stage.counters["cache_hits"] >= 1
+    assert len(seen) == 4 and stage.stats.counters["cache_hits"] >= 1
     first = {s.src: s.en for d in out for seg in d.segments for s in seg.sentences}
     assert again[0].segments[0].sentences[0].en == first[SENTENCES[0]]
     assert all(d.status == "translated" for d in out)

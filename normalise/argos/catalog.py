@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..settings import xdg_data_home
 from .package import ArgosPackage, PackageError, load_package
 from .store import ModelStore
 
@@ -18,8 +19,7 @@ from .store import ModelStore
 def argospm_dir() -> Path:
     if os.environ.get("ARGOS_PACKAGES_DIR"):
         return Path(os.environ["ARGOS_PACKAGES_DIR"]).expanduser()
-    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(data_home) / "argos-translate" / "packages"
+    return xdg_data_home() / "argos-translate" / "packages"
 
 
 def argospm_packages(root: Path | None = None) -> list[ArgosPackage]:

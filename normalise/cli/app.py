@@ -18,9 +18,8 @@ from pathlib import Path
 import click
 
 from .. import __version__
+from ..inputs import open_inputs
 from ..inputs.corpus import read_corpus
-from ..inputs.files import InputFile, walk
-from ..inputs.jsonl import read_records
 from ..outputs import (
     EXPORTERS,
     FORMATS,
@@ -30,12 +29,10 @@ from ..outputs import (
     resolve_targets,
 )
 from ..outputs.atomic import STDOUT, write_json
-from ..run.duplicates import DuplicateFlagger
-from ..run.engines import PipelineFactory
-from ..run.engines.ray_engine import RayUnavailable
-from ..run.prepass import count_repeated_lines
-from ..run.report import SUMMARY_LINES, RunReport
-from ..run.sharded import DEFAULT_SHARD_SIZE, ENGINES, ShardedRun, make_executor
+from ..run import Run
+from ..run.engines import ENGINES, RayUnavailable, make_engine
+from ..run.report import SUMMARY_LINES
+from ..run.sharded import DEFAULT_SHARD_SIZE
 from ..run.state import StateError
 from ..settings import Settings, default_models_dir
 from ..stages.clean.repetition import RepeatThreshold, ThresholdError
@@ -194,29 +191,6 @@ def export_options(command):
 
 def _stdin_lines():
     return sys.stdin.buffer
-
-
-def _work_items(input_path: Path, settings: Settings, report: RunReport):
-    """The run's work items, their number (None for a stream), and whether they can be read
-    twice (the repetition pre-pass needs that). JSONL input (``-`` or a ``.jsonl`` file) gives
-    records; a folder or another file gives files."""
-    if str(input_path) == STDOUT:
-        return read_records(_stdin_lines(), name="stdin"), None, False
-    if input_path.is_file() and input_path.suffix.lower() == ".jsonl":
-
-        class Records:
-            def __iter__(self):
-                with input_path.open("rb") as lines:
-                    yield from read_records(lines, name=input_path.name)
-
-        return Records(), None, True
-    files: list[InputFile] = []
-    for entry in walk(input_path, settings.extensions):
-        if isinstance(entry, InputFile):
-            files.append(entry)
-        else:
-            report.skip(entry)
-    return files, len(files), True
 
 
 @cli.command()
@@ -408,68 +382,40 @@ def run(
     if report_path is not None:
         _check_writable(report_path)
 
-    report = RunReport()
-    items, total, rereadable = _work_items(input_path, settings, report)
-    executor = make_executor(engine, workers, address)
-    if rereadable:
-        # the pre-pass: the same for every worker; on the pool's or Ray's workers when there are
-        counting = executor if hasattr(executor, "map_line_counts") else None
-        try:
-            repeated = count_repeated_lines(items, settings, executor=counting)
-        except BaseException:
-            if counting is not None:
-                counting.close()
-            raise
-    else:
-        repeated = None
-        log.info("standard input is read once: the repeated-line check is off")
+    inputs = open_inputs(input_path, settings.extensions, stdin=_stdin_lines())
     log.info(
-        "input %s: %s, %d skipped; output: %s",
-        input_path,
-        "JSONL records" if total is None else f"{total} files",
-        len(report.skipped),
+        "input %s, %d skipped; output: %s",
+        inputs.description,
+        len(inputs.skipped),
         ", ".join(f"{name} -> {target}" for name, target in targets),
     )
-    factory = PipelineFactory(settings, extras={"repeated": repeated})
+    state_dir = _state_dir(targets, output)
+    run = Run(
+        settings,
+        make_engine(engine, workers, address),
+        state_dir=state_dir,
+        shard_size=shard_size,
+        fresh=fresh,
+        on_note=(lambda note: None)
+        if quiet
+        else (lambda note: click.echo(f"note: {note}", err=True)),
+    )
     options = ExportOptions(include_english, frozenset(source_langs))
     show = not quiet and sys.stderr.isatty()
-    state_dir = _state_dir(targets, output)
-    sharded = ShardedRun(state_dir, factory, executor, shard_size=shard_size, fresh=fresh)
     try:
-        with sharded, _open_exporters(targets, options) as exporters:
-            if sharded.state.changed_options and not quiet:
-                click.echo(
-                    f"note: the saved progress in {sharded.state.root} was made with other "
-                    f"options (changed: {', '.join(sharded.state.changed_options)}); it is not "
-                    "reused, and is removed when this run completes",
-                    err=True,
-                )
-            with Progress(total, enabled=show) as bar:
-                for doc in DuplicateFlagger()(sharded.documents(items)):
-                    report.add(doc)
-                    exporters.write(doc)
-                    bar.update(sum(len(segment.sentences) for segment in doc.segments))
+        with (
+            _open_exporters(targets, options) as exporters,
+            Progress(inputs.total, enabled=show) as bar,
+        ):
+            for doc in run.documents(inputs):
+                exporters.write(doc)
+                bar.update(sum(len(segment.sentences) for segment in doc.segments))
     except (StateError, RayUnavailable) as error:
         raise ConfigError(str(error)) from None
     except OSError as error:  # disk full, output folder removed mid-run: not the input's fault
         raise ConfigError(f"cannot write the output {output}: {error.strerror or error}") from None
-    finally:
-        if hasattr(executor, "close"):
-            executor.close()
-    progress = sharded.progress
-    report.missing_models = sorted(progress.missing)
-    report.counters = dict(sorted(progress.counters.items()))
-    report.stage_seconds = dict(progress.stage_seconds)
-    report.execution = {
-        "engine": engine,
-        "workers": getattr(executor, "workers", None) or 1,
-        "shards": progress.shards,
-        "shards_resumed": progress.shards_resumed,
-        "documents_resumed": progress.documents_resumed,
-        "state": str(state_dir) if state_dir else None,
-    }
+    report = run.report
     report.exports = _export_summary(exporters)
-    report.finish()
     if report_path is not None:
         try:
             write_json(report.to_json(), report_path)

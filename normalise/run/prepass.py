@@ -15,7 +15,7 @@ from ..batching import batched
 from ..inputs.files import WorkItem
 from ..settings import Settings
 from ..stages.clean.repetition import RepeatedLines, RepeatThreshold, line_key
-from ..stages.extract import extract
+from ..stages.extract import Extract
 from ..stages.read import read
 from ..text.reflow import split_blocks
 
@@ -66,11 +66,11 @@ class LineCounter:
         return RepeatedLines(keys, self.documents, minimum, 2.0**-self.level)
 
 
-class CountingExecutor(Protocol):
+class CountingEngine(Protocol):
     def map_line_counts(
         self, groups: Iterable[list[WorkItem]], settings: Settings, max_lines: int
     ) -> Iterator[LineCounter]:
-        """:func:`count_lines` over each group, on the executor's workers, in group order."""
+        """:func:`count_lines` over each group, on the engine's workers, in group order."""
         ...
 
 
@@ -83,7 +83,7 @@ def count_lines(
     however it was wrapped. Unreadable inputs are skipped here; the main pass reports them.
     """
     counter = LineCounter(max_lines)
-    for doc in extract(read(items, settings), settings):
+    for doc in Extract(settings)(read(items, settings)):
         if not doc.finished:
             counter.add_document(block.text for block in split_blocks(doc.raw_text))
     return counter
@@ -93,19 +93,19 @@ def count_repeated_lines(
     items: Iterable[WorkItem],
     settings: Settings,
     max_lines: int = DEFAULT_MAX_LINES,
-    executor: CountingExecutor | None = None,
+    engine: CountingEngine | None = None,
 ) -> RepeatedLines:
-    """The pre-pass over every input. With an ``executor`` (the local pool) the inputs are
+    """The pre-pass over every input. With an ``engine`` (the local pool) the inputs are
     counted in groups on its workers and the counts merged here: reading and extracting a
     whole run in one process would be the run's serial bottleneck (hours for millions of HTML
     pages), and the workers start up meanwhile. The merged counts are the same sums, so the
-    result does not depend on the executor."""
+    result does not depend on the engine."""
     threshold = RepeatThreshold(settings.repeat_documents, settings.repeat_share)
     if not threshold.enabled:
         return LineCounter(max_lines).result(threshold)
-    if executor is None:
+    if engine is None:
         return count_lines(items, settings, max_lines).result(threshold)
     counter = LineCounter(max_lines)
-    for part in executor.map_line_counts(batched(items, COUNT_GROUP_SIZE), settings, max_lines):
+    for part in engine.map_line_counts(batched(items, COUNT_GROUP_SIZE), settings, max_lines):
         counter.merge(part)
     return counter.result(threshold)

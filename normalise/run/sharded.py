@@ -24,31 +24,15 @@ from .. import __version__
 from ..argos.catalog import Catalog
 from ..inputs.files import WorkItem
 from ..record import Document
-from .engines import Executor, InlineExecutor, PipelineFactory
+from ..stages.clean.repetition import RepeatedLines
+from .engines import Engine, PipelineFactory
 from .shards import Shard, fingerprint, group_items, largest_first, shard_key
 from .state import RunState, StateError
 
 DEFAULT_SHARD_SIZE = 50
-ENGINES = ("local", "ray")
 
 # Settings that change how fast a run goes, never what it writes: a resumed run may change them.
 _NOT_FINGERPRINTED = frozenset({"models_dir", "inter_threads", "intra_threads"})
-
-
-def make_executor(engine: str, workers: int | None, address: str | None = None) -> Executor:
-    """The executor for ``--engine``/``--workers``/``--address``. One local worker runs in this
-    process (no pool to start); Ray is imported only when asked for."""
-    if engine == "ray":
-        from .engines.ray_engine import RayExecutor
-
-        return RayExecutor(workers, address)
-    if engine != "local":
-        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    if workers == 1:
-        return InlineExecutor()
-    from .engines.pool import PoolExecutor
-
-    return PoolExecutor(workers)
 
 
 def _sha256_file(path) -> str:
@@ -85,12 +69,12 @@ def _feed(digest, value: Any) -> None:
         digest.update(repr(value).encode("utf-8", "surrogatepass") + b";")
 
 
-def extras_fingerprint(extras: dict[str, Any]) -> str:
-    """Extras, such as the pre-pass's corpus-level repeated lines, change the output, and
-    they change with the corpus: they are part of every shard's key (so shards are redone when
-    they change), not of the options a resumed run must share."""
+def prepass_fingerprint(repeated: RepeatedLines | None) -> str:
+    """The pre-pass's corpus-level repeated lines change the output, and they change with the
+    corpus: they are part of every shard's key (so shards are redone when they change), not of
+    the options a resumed run must share."""
     digest = hashlib.sha256()
-    _feed(digest, extras)
+    _feed(digest, {"repeated": repeated})
     return digest.hexdigest()
 
 
@@ -129,12 +113,12 @@ class RunProgress:
 
 class ShardedRun:
     """One resumable run whose progress lives in ``state_dir`` (None: a temporary folder,
-    removed at the end), processed on ``executor``.
+    removed at the end), processed on ``engine``.
 
     Use it as a context manager: entering locks the state folder (one run at a time), starts
     over if ``fresh``, and refuses state made with other options (:class:`StateError`)::
 
-        with ShardedRun(Path("out/corpus.jsonl.parts"), factory, executor) as run:
+        with ShardedRun(Path("out/corpus.jsonl.parts"), factory, engine) as run:
             for doc in run.documents(items):
                 ...
     """
@@ -143,7 +127,7 @@ class ShardedRun:
         self,
         state_dir: Path | None,
         factory: PipelineFactory,
-        executor: Executor,
+        engine: Engine,
         *,
         shard_size: int = DEFAULT_SHARD_SIZE,
         fresh: bool = False,
@@ -155,12 +139,12 @@ class ShardedRun:
         self.state = RunState(state_dir)
         self.fresh = fresh
         self.factory = factory
-        self.executor = executor
+        self.engine = engine
         self.shard_size = shard_size
         self.options = run_options(factory)
         self.options_sha256 = hashlib.sha256(
             json.dumps(self.options, sort_keys=True).encode()
-            + extras_fingerprint(factory.extras).encode()
+            + prepass_fingerprint(factory.repeated).encode()
         ).hexdigest()
         self.progress = RunProgress()
         self._order: deque[str] = deque()  # keys of planned shards not yet yielded
@@ -224,7 +208,7 @@ class ShardedRun:
     def documents(self, items: Iterable[WorkItem]) -> Iterator[Document]:
         """Every document of ``items``, finished, in input order; complete shards are read
         back instead of processed. The manifest is finalised once all are yielded."""
-        for result in self.executor.map_shards(self._plan(items), self.factory):
+        for result in self.engine.map_shards(self._plan(items), self.factory):
             marker = {
                 "sources": self._sources.pop(result.key),
                 "counters": result.counters,

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, is_dataclass
 
@@ -124,13 +123,10 @@ def shard_key(options_sha256: str, sources: list[tuple[str, str]]) -> str:
 
 def process_shard(pipeline: Pipeline, shard: Shard) -> ShardResult:
     """Run one shard through ``pipeline`` with fresh per-shard state; used by every engine."""
-    translate = pipeline.translate
-    translate.start_shard()
-    before = Counter(translate.counters)
+    pipeline.start_shard()
     seconds_before = pipeline.timer.seconds()
     lines = [doc.dumps() for doc in pipeline.process_items(shard.items)]
-    counters = Counter(translate.counters)
-    counters.subtract(before)
+    stats = pipeline.stats()
     stage_seconds = {
         name: seconds - seconds_before.get(name, 0.0)
         for name, seconds in pipeline.timer.seconds().items()
@@ -139,7 +135,7 @@ def process_shard(pipeline: Pipeline, shard: Shard) -> ShardResult:
         index=shard.index,
         key=shard.key,
         lines=lines,
-        counters={name: n for name, n in sorted(counters.items()) if n},
-        missing=sorted(translate.missing),
+        counters={name: n for name, n in sorted(stats.counters.items()) if n},
+        missing=sorted(stats.missing_models),
         stage_seconds=stage_seconds,
     )

@@ -17,14 +17,9 @@ from ..langid.decide import from_text
 from ..langid.evidence import evidence, listed_languages, tokens
 from ..record import Document, Segment, Status
 from ..settings import Settings
-from . import map_documents
+from .base import Stage, map_documents
 
 AGREEMENT_MIN_EVIDENCE = 3  # function words that let a paragraph keep the document's language
-
-
-def guess_language(text: str, settings: Settings, hint: str | None = None) -> LanguageGuess:
-    """The decision for one text (kept for callers of the first version of this module)."""
-    return decide(text, settings, hint)
 
 
 def long_enough(text: str, settings: Settings) -> bool:
@@ -89,7 +84,14 @@ def _undetermined_if_empty(doc: Document) -> Document:
     return doc
 
 
-def detect(docs: Iterable[Document], settings: Settings) -> Iterator[Document]:
+class Detect(Stage):
     """Documents already finished (empty, error) pass through; an empty one is ``und``."""
-    for doc in map_documents("detect", lambda doc: detect_document(doc, settings), docs):
-        yield _undetermined_if_empty(doc)
+
+    name = "detect"
+
+    def process(self, doc: Document) -> Document:
+        return detect_document(doc, self.settings)
+
+    def __call__(self, docs: Iterable[Document]) -> Iterator[Document]:
+        for doc in map_documents(self.name, self.process, docs):
+            yield _undetermined_if_empty(doc)

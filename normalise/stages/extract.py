@@ -6,12 +6,9 @@ paragraphs, ``#`` headings and ``-`` list items, which :mod:`normalise.text.refl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 from ..langid.hints import note_html_lang
 from ..record import Document, Status
-from ..settings import Settings
-from . import map_documents
+from .base import Stage
 
 _METADATA_FIELDS = ("date", "author", "sitename", "url")
 
@@ -41,7 +38,10 @@ def extract_html(doc: Document) -> Document:
     return doc
 
 
-def extract(docs: Iterable[Document], settings: Settings) -> Iterator[Document]:
-    return map_documents(
-        "extract", lambda doc: extract_html(doc) if doc.format == "html" else doc, docs
-    )
+class Extract(Stage):
+    """HTML pages to their main text; plain text passes through."""
+
+    name = "extract"
+
+    def process(self, doc: Document) -> Document:
+        return extract_html(doc) if doc.format == "html" else doc

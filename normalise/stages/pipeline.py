@@ -1,8 +1,7 @@
-"""The chain of stages: read → extract → clean → detect → segment → translate.
+"""The chain of stages: read → extract → clean → detect → sentences → translate.
 
-Stages are generators over documents (as in datatrove), so documents stream through and the
-same chain runs in-process, in a pool worker or in a Ray actor. A :class:`Pipeline` holds the
-state that must be built once per process: loaded models and caches.
+A :class:`Pipeline` holds the state that must be built once per process (loaded models and
+caches) and is what every engine runs: in-process, in a pool worker or in a Ray actor.
 """
 
 from __future__ import annotations
@@ -11,17 +10,16 @@ from collections.abc import Iterable, Iterator
 
 from ..inputs.files import WorkItem
 from ..record import Document
-from ..run.timing import StageTimer
 from ..settings import Settings
+from .base import Stage, StageStats
 from .clean.repetition import RepeatedLines
-from .clean.stage import clean
-from .detect import detect
-from .extract import extract
-from .read import read
-from .segment import segment
+from .clean.stage import Clean
+from .detect import Detect
+from .extract import Extract
+from .read import Read
+from .sentences import Sentences
+from .timing import StageTimer
 from .translate import Translate
-
-STAGES = ("read", "extract", "clean", "detect", "segment", "translate")
 
 
 class Pipeline:
@@ -29,19 +27,37 @@ class Pipeline:
         """``repeated``: the lines that repeat across the run, from the pre-pass
         (:func:`normalise.run.prepass.count_repeated_lines`); None skips that check."""
         self.settings = settings or Settings()
-        self.repeated = repeated
+        self.read = Read(self.settings)
         self.translate = Translate(self.settings)
-        self.timer = StageTimer(STAGES)  # time per stage, for the run report
+        # after read: the stages that take decoded documents
+        self.stages: tuple[Stage, ...] = (
+            Extract(self.settings),
+            Clean(self.settings, repeated),
+            Detect(self.settings),
+            Sentences(self.settings),
+            self.translate,
+        )
+        self.timer = StageTimer([self.read.name, *(stage.name for stage in self.stages)])
 
     def process(self, docs: Iterable[Document]) -> Iterator[Document]:
         """Run decoded documents (``raw_text`` set) through extract..translate."""
-        s, timed = self.settings, self.timer.wrap
-        stream = timed("extract", extract(docs, s))
-        stream = timed("clean", clean(stream, s, self.repeated))
-        stream = timed("detect", detect(stream, s))
-        stream = timed("segment", segment(stream, s))
-        return timed("translate", self.translate(stream))
+        stream: Iterable[Document] = docs
+        for stage in self.stages:
+            stream = self.timer.wrap(stage.name, stage(stream))
+        return iter(stream)
 
     def process_items(self, items: Iterable[WorkItem]) -> Iterator[Document]:
         """Run files or records through the whole chain, read included."""
-        return self.process(self.timer.wrap("read", read(items, self.settings)))
+        return self.process(self.timer.wrap(self.read.name, self.read(items)))
+
+    def start_shard(self) -> None:
+        """Fresh per-shard state in every stage (see :meth:`Stage.start_shard`)."""
+        for stage in (self.read, *self.stages):
+            stage.start_shard()
+
+    def stats(self) -> StageStats:
+        """Every stage's stats since the last :meth:`start_shard`, merged."""
+        merged = StageStats()
+        for stage in (self.read, *self.stages):
+            merged.add(stage.stats)
+        return merged

@@ -12,6 +12,7 @@ from ..inputs.files import InputFile, InputRecord, RejectedRecord, WorkItem, doc
 from ..record import Document, Status
 from ..settings import Settings
 from ..text.encoding import BinaryContent, decode, normalise_newlines
+from .base import Stage
 
 HTML_EXTENSIONS = (".html", ".htm")
 
@@ -117,6 +118,15 @@ def read_record(item: InputRecord, settings: Settings | None = None) -> Document
     if not doc.raw_text.strip():
         doc.fail(Status.EMPTY, "the record's text is empty" if not item.text else "blank text")
     return doc
+
+
+class Read(Stage):
+    """The first stage: work items (files, records) in, decoded documents out."""
+
+    name = "read"
+
+    def __call__(self, items: Iterable[WorkItem]) -> Iterator[Document]:  # type: ignore[override]
+        return read(items, self.settings)
 
 
 def read(items: Iterable[WorkItem], settings: Settings) -> Iterator[Document]:

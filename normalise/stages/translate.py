@@ -9,7 +9,7 @@ then written back to their documents with their model score and quality flags
 from __future__ import annotations
 
 import logging
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
 from ..argos.catalog import Catalog
@@ -19,6 +19,7 @@ from ..argos.translator import DecodingLimit, PackageTranslator, Translation
 from ..batching import batched
 from ..record import Document, Segment, Status
 from ..settings import Settings
+from .base import Stage
 from .detect import UNDETERMINED
 
 # Languages we promise to translate: a missing model for these is "untranslated" (install it),
@@ -29,25 +30,25 @@ CACHE_ENTRIES = 100_000  # per language; bounds memory on long runs
 log = logging.getLogger("normalise")
 
 
-class Translate:
+class Translate(Stage):
     """The stage, with its per-process state: loaded models and the sentence cache."""
 
+    name = "translate"
+
     def __init__(self, settings: Settings):
-        self.settings = settings
+        super().__init__(settings)
         self.catalog = Catalog(settings.models_dir)
         self._packages: dict[str, ArgosPackage | None] = {}
         self._translators: dict[str, PackageTranslator] = {}
         self._caches: dict[str, OrderedDict[str, Translation]] = {}
-        self.counters: Counter[str] = Counter()
-        self.missing: set[str] = set()  # languages that needed a model we do not have
 
     def start_shard(self) -> None:
         """Forget per-shard state (the sentence cache, missing languages) so that a shard's
         output depends on its own documents only: CTranslate2's results vary slightly with
         the company a sentence keeps in a batch, so a cache hit from another shard would make
         the output depend on which worker ran which shard first."""
+        super().start_shard()
         self._caches.clear()
-        self.missing.clear()
 
     def package_for(self, lang: str) -> ArgosPackage | None:
         if lang not in self._packages:
@@ -79,14 +80,14 @@ class Translate:
         for sentence in dict.fromkeys(sentences):
             if sentence in cache:
                 cache.move_to_end(sentence)
-                self.counters["cache_hits"] += 1
+                self.stats.counters["cache_hits"] += 1
             else:
                 todo.append(sentence)
         for sentence, translation in zip(
             todo, self.translator_for(lang).translate(todo), strict=True
         ):
             cache[sentence] = translation
-            self.counters["sentences_translated"] += 1
+            self.stats.counters["sentences_translated"] += 1
         result = {sentence: cache[sentence] for sentence in sentences}
         while len(cache) > CACHE_ENTRIES:
             cache.popitem(last=False)
@@ -108,7 +109,7 @@ class Translate:
         if self.package_for(lang) is not None:
             return True
         if lang in SUPPORTED_SOURCE_LANGS:
-            self.missing.add(lang)
+            self.stats.missing_models.add(lang)
             doc.fail(
                 Status.UNTRANSLATED,
                 f"no {lang}→{target} model installed (run: normalise models pull {lang})",
@@ -129,7 +130,7 @@ class Translate:
             return None
         if self.package_for(lang) is None:
             if lang in SUPPORTED_SOURCE_LANGS:
-                self.missing.add(lang)
+                self.stats.missing_models.add(lang)
             return None
         return lang
 

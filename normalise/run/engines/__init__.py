@@ -1,82 +1,45 @@
-"""Executors run the pipeline over work items; stages know nothing about them.
+"""Engines run the pipeline over the shards of a run; stages know nothing about them.
 
-An executor takes the shards of a run (see :mod:`.shards`) and a picklable
-:class:`PipelineFactory`, and yields a :class:`~.shards.ShardResult` for each as it completes,
-in any order; :mod:`normalise.run.sharded` puts them back in input order. Each worker builds its
-pipeline once (models load once per worker) and keeps it for every shard it processes.
+An engine takes the shards of a run (see :mod:`normalise.run.shards`) and a picklable
+:class:`PipelineFactory`, and yields a :class:`~normalise.run.shards.ShardResult` for each as it
+completes, in any order; :class:`~normalise.run.sharded.ShardedRun` puts them back in input
+order. Each worker builds its pipeline once (models load once per worker) and keeps it for every
+shard it processes.
 
-Engines: :class:`InlineExecutor` (this process), :class:`~.pool.PoolExecutor` (a local process
-pool, the default) and :class:`~.ray_engine.RayExecutor` (``pip install 'normalise[ray]'``).
+Engines: :class:`InlineEngine` (this process), :class:`~.pool.PoolEngine` (a local process
+pool, the default) and :class:`~.ray_engine.RayEngine` (``pip install 'normalise[ray]'``). A new
+engine implements :class:`Engine` (and, to run the pre-pass on its workers,
+:class:`~normalise.run.prepass.CountingEngine`) and is named in :func:`make_engine`.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from .base import Engine, InlineEngine, PipelineFactory, available_cores
+from .pool import PoolEngine
+from .ray_engine import RayEngine, RayUnavailable
 
-from ...inputs.files import WorkItem
-from ...record import Document
-from ...settings import Settings
-from ...stages.pipeline import Pipeline
-from ..shards import Shard, ShardResult, process_shard
+ENGINES = ("local", "ray")
 
-
-@dataclass(frozen=True)
-class PipelineFactory:
-    """Everything a worker needs to build its own :class:`Pipeline`; picklable."""
-
-    settings: Settings
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    def __call__(self) -> Pipeline:
-        return Pipeline(self.settings, **self.extras)
-
-    def with_threads(self, threads: int) -> PipelineFactory:
-        """This factory with CTranslate2 held to ``threads`` cores per worker: N workers on N
-        cores must not each start a decoder per core (2 workers on 2 cores ran 4 decoding
-        threads until both counts were capped). The split is CTranslate2's automatic one
-        (parallel decoders first, see ``resolve_threads``) over the worker's share; a count
-        the settings fix is kept. (Thread counts do not change translations, so they are not
-        part of a run's fingerprint.)"""
-        settings = self.settings
-        inter = settings.inter_threads or max(1, min(4, threads))
-        intra = settings.intra_threads or max(1, threads // inter)
-        return replace(self, settings=replace(settings, inter_threads=inter, intra_threads=intra))
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "InlineEngine",
+    "PipelineFactory",
+    "PoolEngine",
+    "RayEngine",
+    "RayUnavailable",
+    "available_cores",
+    "make_engine",
+]
 
 
-def available_cores() -> int:
-    """Cores this process may run on (the affinity mask, not the machine's total)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
-class Executor(Protocol):
-    def map_shards(
-        self, shards: Iterable[Shard], factory: PipelineFactory
-    ) -> Iterator[ShardResult]:
-        """Process ``shards``, pulling them lazily (a bounded number in flight) and yielding
-        each result as soon as it is ready, in completion order."""
-        ...
-
-
-class InlineExecutor:
-    """Everything in this process: the simplest executor, and the reference for the others."""
-
-    def __init__(self) -> None:
-        self.pipeline: Pipeline | None = None
-
-    def run(self, items: Iterable[WorkItem], factory: PipelineFactory) -> Iterator[Document]:
-        self.pipeline = factory()
-        return self.pipeline.process_items(items)
-
-    def map_shards(
-        self, shards: Iterable[Shard], factory: PipelineFactory
-    ) -> Iterator[ShardResult]:
-        if self.pipeline is None:
-            self.pipeline = factory()
-        for shard in shards:
-            yield process_shard(self.pipeline, shard)
+def make_engine(engine: str, workers: int | None, address: str | None = None) -> Engine:
+    """The engine for ``--engine``/``--workers``/``--address``. One local worker runs in this
+    process (no pool to start); Ray itself is imported only when a Ray engine starts."""
+    if engine == "ray":
+        return RayEngine(workers, address)
+    if engine != "local":
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if workers == 1:
+        return InlineEngine()
+    return PoolEngine(workers)

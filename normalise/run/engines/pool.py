@@ -2,7 +2,7 @@
 
 Workers are started with ``spawn`` (CTranslate2's thread pools do not survive ``fork``). One
 pool serves the whole run: first the repetition pre-pass (each worker counts the lines of a
-group of inputs, :meth:`PoolExecutor.map_line_counts`), then the shards. A worker builds its
+group of inputs, :meth:`PoolEngine.map_line_counts`), then the shards. A worker builds its
 :class:`~normalise.stages.pipeline.Pipeline` on its first
 shard and keeps it for every later shard of
 the run (models load once per worker). At most ``2 x workers`` tasks are in flight, so the
@@ -30,7 +30,7 @@ from ...settings import Settings
 from ...stages.pipeline import Pipeline
 from ..prepass import LineCounter, count_lines
 from ..shards import Shard, ShardResult, process_shard
-from . import PipelineFactory, available_cores
+from .base import PipelineFactory, available_cores
 
 IN_FLIGHT_PER_WORKER = 2  # one running, one queued: workers never wait, memory stays bounded
 _PARENT_POLL_SECONDS = 1.0
@@ -63,18 +63,20 @@ def _count(items: list[WorkItem], settings: Settings, max_lines: int) -> LineCou
     return count_lines(items, settings, max_lines)
 
 
-class PoolExecutor:
+class PoolEngine:
     """Process shards on ``workers`` local processes (default: one per available core).
 
     The pool starts on first use and stays up until :meth:`close` (or the end of a ``with``
     block), so the pre-pass and the main pass share it."""
+
+    name = "local"
 
     def __init__(self, workers: int | None = None, start_method: str = "spawn"):
         self.workers = workers or available_cores()
         self.start_method = start_method
         self._pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> PoolExecutor:
+    def __enter__(self) -> PoolEngine:
         return self
 
     def __exit__(self, *exc: object) -> None:

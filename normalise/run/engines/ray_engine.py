@@ -25,7 +25,7 @@ from ...settings import Settings
 from ...stages.pipeline import Pipeline
 from ..prepass import LineCounter, count_lines
 from ..shards import Shard, ShardResult, process_shard
-from . import PipelineFactory, available_cores
+from .base import PipelineFactory, available_cores
 from .pool import IN_FLIGHT_PER_WORKER
 
 
@@ -64,7 +64,7 @@ class _Worker:
         return process_shard(self._pipeline[1], shard)
 
 
-class RayExecutor:
+class RayEngine:
     """Process shards on ``workers`` Ray actors (one CPU each).
 
     ``address`` None starts a private local Ray instance with ``workers`` CPUs (and stops it
@@ -77,6 +77,8 @@ class RayExecutor:
     the pre-pass runs on the cluster, not in the driver, and the actors warm up meanwhile.
     """
 
+    name = "ray"
+
     def __init__(self, workers: int | None = None, address: str | None = None):
         self.workers = workers
         self.address = address
@@ -84,7 +86,7 @@ class RayExecutor:
         self._started_ray = False
         self._actors: list = []
 
-    def __enter__(self) -> RayExecutor:
+    def __enter__(self) -> RayEngine:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -27,13 +27,12 @@ another one (syndicated in full), not chrome: the repetition verdicts are droppe
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ...record import Document, Removal, Segment, Status
 from ...settings import Settings
 from ...text.reflow import HEADING, LIST_ITEM, Block, split_blocks
-from .. import map_documents
+from ..base import Stage
 from .content import TITLE_BLOCKS, features, main_run
 from .repetition import RepeatedLines
 from .rules import ANYWHERE, Rule, first_match, load_rules, plain_view
@@ -220,12 +219,16 @@ def clean_document(
     return doc
 
 
-def clean(
-    docs: Iterable[Document], settings: Settings, repeated: RepeatedLines | None = None
-) -> Iterator[Document]:
-    rules = load_rules(settings.pattern_files)
-    return map_documents(
-        "clean",
-        lambda doc: clean_document(doc, rules, settings.keep_boilerplate, repeated),
-        docs,
-    )
+class Clean(Stage):
+    """``repeated``: the lines that repeat across the run, from the pre-pass; None skips that
+    check."""
+
+    name = "clean"
+
+    def __init__(self, settings: Settings, repeated: RepeatedLines | None = None) -> None:
+        super().__init__(settings)
+        self.rules = load_rules(settings.pattern_files)
+        self.repeated = repeated
+
+    def process(self, doc: Document) -> Document:
+        return clean_document(doc, self.rules, self.settings.keep_boilerplate, self.repeated)

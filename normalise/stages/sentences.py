@@ -1,16 +1,14 @@
-"""Segment stage: split every paragraph, heading and list item into sentences with offsets."""
+"""Sentences stage: split every segment (paragraph, heading, list item: made by the clean
+stage) into sentences with their offsets."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 from ..record import Document, Sentence
-from ..settings import Settings
 from ..text.sentences import split_spans
-from . import map_documents
+from .base import Stage
 
 
-def segment_document(doc: Document) -> Document:
+def split_sentences(doc: Document) -> Document:
     for segment in doc.segments:
         lang = segment.lang or doc.lang
         segment.sentences = [
@@ -20,5 +18,8 @@ def segment_document(doc: Document) -> Document:
     return doc
 
 
-def segment(docs: Iterable[Document], settings: Settings) -> Iterator[Document]:
-    return map_documents("segment", segment_document, docs)
+class Sentences(Stage):
+    name = "sentences"
+
+    def process(self, doc: Document) -> Document:
+        return split_sentences(doc)

@@ -1,0 +1,127 @@
+"""One run: the pre-pass, the documents through the stages on an engine, duplicates flagged,
+and the report. The CLI and :func:`normalise.normalise` both call :class:`Run`; they differ
+only in where documents come from and where they go."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ..inputs import Inputs
+from ..record import Document
+from ..settings import Settings
+from ..stages.clean.repetition import RepeatedLines
+from ..stages.pipeline import Pipeline
+from .duplicates import DuplicateFlagger
+from .engines import Engine, PipelineFactory
+from .prepass import count_repeated_lines
+from .report import RunReport
+from .sharded import DEFAULT_SHARD_SIZE, ShardedRun
+
+log = logging.getLogger("normalise")
+
+
+class Run:
+    """A run of ``settings`` over some :class:`~normalise.inputs.Inputs`.
+
+    With an ``engine``, documents are processed in shards whose results are saved in
+    ``state_dir`` (a temporary folder when None), so an interrupted run resumes; the engine is
+    closed when the run ends. Without one, documents stream through one in-process
+    :class:`Pipeline` (``pipeline``, or one built here) with nothing saved: the Python API's
+    way, lazy and light. Either way :meth:`documents` yields every document in input order and
+    :attr:`report` holds the run's report once they have all been yielded::
+
+        run = Run(settings, make_engine("local", None), state_dir=Path("out/corpus.jsonl.parts"))
+        for doc in run.documents(open_inputs("articles/", settings.extensions)):
+            ...
+        run.report.to_json()
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine | None = None,
+        *,
+        state_dir: Path | None = None,
+        shard_size: int = DEFAULT_SHARD_SIZE,
+        fresh: bool = False,
+        pipeline: Pipeline | None = None,
+        on_note: Callable[[str], None] = log.warning,
+    ) -> None:
+        if pipeline is not None and engine is not None:
+            raise ValueError("a pipeline is for in-process runs; an engine builds its own")
+        self.settings = settings
+        self.engine = engine
+        self.state_dir = state_dir
+        self.shard_size = shard_size
+        self.fresh = fresh
+        self.pipeline = pipeline
+        self.on_note = on_note
+        self.report = RunReport()
+
+    def prepass(self, inputs: Inputs) -> RepeatedLines | None:
+        """Lines repeated across the inputs; None when the inputs can be read only once, or a
+        pipeline was given (it carries its own)."""
+        if self.pipeline is not None:
+            return None
+        if not inputs.rereadable:
+            log.info("%s is read once: the repeated-line check is off", inputs.description)
+            return None
+        counting = self.engine if hasattr(self.engine, "map_line_counts") else None
+        return count_repeated_lines(inputs.items, self.settings, engine=counting)
+
+    def documents(self, inputs: Inputs) -> Iterator[Document]:
+        """Every document of ``inputs``, finished, in input order."""
+        try:
+            for skipped in inputs.skipped:
+                self.report.skip(skipped)
+            repeated = self.prepass(inputs)
+            if self.engine is None:
+                stream = self._in_process(inputs, repeated)
+            else:
+                stream = self._sharded(inputs, repeated)
+            for doc in DuplicateFlagger()(stream):
+                self.report.add(doc)
+                yield doc
+            self.report.finish()
+        finally:
+            if self.engine is not None and hasattr(self.engine, "close"):
+                self.engine.close()
+
+    def _in_process(self, inputs: Inputs, repeated: RepeatedLines | None) -> Iterator[Document]:
+        pipeline = self.pipeline or Pipeline(self.settings, repeated=repeated)
+        self.pipeline = pipeline
+        yield from pipeline.process_items(inputs.items)
+        stats = pipeline.stats()
+        self.report.counters = dict(sorted(stats.counters.items()))
+        self.report.missing_models = sorted(stats.missing_models)
+        self.report.stage_seconds = pipeline.timer.seconds()
+        self.report.execution = {"engine": "in-process", "workers": 1}
+
+    def _sharded(self, inputs: Inputs, repeated: RepeatedLines | None) -> Iterator[Document]:
+        assert self.engine is not None
+        factory = PipelineFactory(self.settings, repeated=repeated)
+        sharded = ShardedRun(
+            self.state_dir, factory, self.engine, shard_size=self.shard_size, fresh=self.fresh
+        )
+        with sharded:
+            if sharded.state.changed_options:
+                self.on_note(
+                    f"the saved progress in {sharded.state.root} was made with other options "
+                    f"(changed: {', '.join(sharded.state.changed_options)}); it is not reused, "
+                    "and is removed when this run completes"
+                )
+            yield from sharded.documents(inputs.items)
+        progress = sharded.progress
+        self.report.missing_models = sorted(progress.missing)
+        self.report.counters = dict(sorted(progress.counters.items()))
+        self.report.stage_seconds = dict(progress.stage_seconds)
+        self.report.execution = {
+            "engine": getattr(self.engine, "name", type(self.engine).__name__),
+            "workers": getattr(self.engine, "workers", None) or 1,
+            "shards": progress.shards,
+            "shards_resumed": progress.shards_resumed,
+            "documents_resumed": progress.documents_resumed,
+            "state": str(self.state_dir) if self.state_dir else None,
+        }
