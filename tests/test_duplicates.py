@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from normalise.record import Document
-from normalise.run.duplicates import DuplicateFlagger, fingerprint
+from normalise.run.duplicates import DuplicateFlagger, text_key
 
 
 def doc(id_: str, text: str) -> Document:
@@ -34,7 +34,7 @@ def test_case_and_words_matter():
 def test_documents_without_text_are_never_duplicates():
     flagger = DuplicateFlagger()
     for name in ("empty-1", "empty-2", "blank"):
-        assert fingerprint(doc(name, " \n ")) is None
+        assert text_key(doc(name, " \n ")) is None
         assert "duplicate_of" not in flagger.flag(doc(name, "  \n")).metadata
     assert flagger.flagged == 0
 

@@ -13,7 +13,7 @@ from normalise.run.engines import InlineEngine, PipelineFactory
 from normalise.run.shards import (
     MAX_SHARD_FACTOR,
     Shard,
-    content_fingerprint,
+    content_digest,
     group_items,
     shard_key,
 )
@@ -49,17 +49,17 @@ def test_inserting_a_document_changes_one_shard_only():
 def test_key_depends_on_content_options_and_names(tmp_path):
     path = tmp_path / "a.txt"
     path.write_text("one")
-    first = content_fingerprint(InputFile(path, "a.txt"), 1000)
+    first = content_digest(InputFile(path, "a.txt"), 1000)[0]
     path.write_text("two")
-    second = content_fingerprint(InputFile(path, "a.txt"), 1000)
+    second = content_digest(InputFile(path, "a.txt"), 1000)[0]
     assert first != second
     assert shard_key("opts", [("a.txt", first)]) != shard_key("opts", [("a.txt", second)])
     assert shard_key("opts", [("a.txt", first)]) != shard_key("other", [("a.txt", first)])
     assert shard_key("opts", [("a.txt", first)]) != shard_key("opts", [("b.txt", first)])
-    assert content_fingerprint(InputFile(tmp_path / "gone.txt", "gone.txt"), 1000).startswith(
+    assert content_digest(InputFile(tmp_path / "gone.txt", "gone.txt"), 1000)[0].startswith(
         "unreadable:"
     )
-    assert content_fingerprint(InputFile(path, "a.txt"), 2) == "too-large:3"
+    assert content_digest(InputFile(path, "a.txt"), 2)[0] == "too-large:3"
 
 
 def seed_items():
@@ -114,12 +114,12 @@ def test_workers_share_the_cores_instead_of_each_taking_them_all():
     assert (fixed.inter_threads, fixed.intra_threads) == (2, 3)
 
 
-def test_a_fingerprint_counts_the_bytes_of_work(tmp_path):
-    from normalise.run.shards import fingerprint
-
+def test_a_content_digest_counts_the_bytes_of_work(tmp_path):
     path = tmp_path / "a.txt"
     path.write_bytes(b"x" * 300)
-    assert fingerprint(InputFile(path, "a.txt"), 1000) == (content_fingerprint(
-        InputFile(path, "a.txt"), 1000), 300)  # fmt: skip
-    assert fingerprint(InputFile(path, "a.txt"), 100) == ("too-large:300", 0)  # refused: no work
-    assert fingerprint(InputFile(tmp_path / "gone", "gone"), 100)[1] == 0
+    import hashlib
+
+    expected = hashlib.sha256(b"x" * 300).hexdigest()
+    assert content_digest(InputFile(path, "a.txt"), 1000) == (expected, 300)
+    assert content_digest(InputFile(path, "a.txt"), 100) == ("too-large:300", 0)  # refused: no work
+    assert content_digest(InputFile(tmp_path / "gone", "gone"), 100)[1] == 0

@@ -18,7 +18,7 @@ from .files import InputRecord, RejectedRecord
 log = logging.getLogger("normalise")
 
 KNOWN_FIELDS = frozenset({"id", "text", "lang", "format", "metadata"})
-FORMATS = ("text", "html")
+RECORD_FORMATS = ("text", "html")
 
 
 def json_lines(lines: Iterable[bytes | str]) -> Iterator[tuple[int, Any, str | None]]:
@@ -77,8 +77,8 @@ def record_from_mapping(
     if not isinstance(text, str):
         return rejected(f"'text' must be a string, got {_kind(text)}")
     fmt = data.get("format") or "text"
-    if fmt not in FORMATS:
-        return rejected(f"'format' must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt not in RECORD_FORMATS:
+        return rejected(f"'format' must be one of {', '.join(RECORD_FORMATS)}, got {fmt!r}")
     lang = data.get("lang")
     if lang is not None and not isinstance(lang, str):
         return rejected(f"'lang' must be a string, got {_kind(lang)}")

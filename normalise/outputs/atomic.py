@@ -11,12 +11,10 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
-
-from ..record import Document
 
 STDOUT = "-"
 
@@ -89,13 +87,6 @@ def open_output(target: Path | str) -> Iterator[IO[str]]:
         return
     with AtomicFile(Path(target)) as handle:
         yield handle
-
-
-def write_jsonl(docs: Iterable[Document], path: Path | str) -> None:
-    with open_output(path) as handle:
-        for doc in docs:
-            handle.write(doc.dumps())
-            handle.write("\n")
 
 
 def write_json(data: Any, path: Path) -> None:

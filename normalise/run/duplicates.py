@@ -27,7 +27,7 @@ DEFAULT_MAX_ENTRIES = 500_000
 DUPLICATE_OF = "duplicate_of"
 
 
-def fingerprint(doc: Document) -> bytes | None:
+def text_key(doc: Document) -> bytes | None:
     """A digest of the document's whitespace-normalised cleaned text; None without text."""
     normalised = " ".join(doc.source_text.split())
     if not normalised:
@@ -47,7 +47,7 @@ class DuplicateFlagger:
         self.flagged = 0
 
     def flag(self, doc: Document) -> Document:
-        digest = fingerprint(doc)
+        digest = text_key(doc)
         if digest is None:
             return doc
         first = self._first.get(digest)

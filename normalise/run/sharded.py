@@ -26,7 +26,7 @@ from ..inputs.files import WorkItem
 from ..record import Document
 from ..stages.clean.repetition import RepeatedLines
 from .engines import Engine, PipelineFactory
-from .shards import Shard, fingerprint, group_items, largest_first, shard_key
+from .shards import Shard, content_digest, group_items, largest_first, shard_key
 from .state import RunState, StateError
 
 DEFAULT_SHARD_SIZE = 50
@@ -172,7 +172,7 @@ class ShardedRun:
     def _shards_to_process(self, items: Iterable[WorkItem]) -> Iterator[Shard]:
         max_bytes = self.factory.settings.max_file_bytes
         for index, group in enumerate(group_items(items, self.shard_size)):
-            prints = [fingerprint(item, max_bytes) for item in group]  # (sha256, bytes)
+            prints = [content_digest(item, max_bytes) for item in group]  # (sha256, bytes)
             sources = [(item.relpath, sha) for item, (sha, _) in zip(group, prints, strict=True)]
             key = shard_key(self.options_sha256, sources)
             self._order.append(key)

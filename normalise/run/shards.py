@@ -81,16 +81,11 @@ def group_items(items: Iterable[WorkItem], shard_size: int) -> Iterator[list[Wor
         yield group
 
 
-def content_fingerprint(item: WorkItem, max_bytes: int) -> str:
+def content_digest(item: WorkItem, max_bytes: int) -> tuple[str, int]:
     """The sha256 of what the pipeline will read for ``item`` (a file's bytes, a record's
-    fields). A file that cannot be read, or is over the size limit, gets a fingerprint that
-    says so, so that it is retried once it can be read."""
-    return fingerprint(item, max_bytes)[0]
-
-
-def fingerprint(item: WorkItem, max_bytes: int) -> tuple[str, int]:
-    """:func:`content_fingerprint`, and the bytes it hashed: the work ``item`` holds, for
-    scheduling (0 for a file the pipeline will only refuse)."""
+    fields), and the bytes it hashed: the work ``item`` holds, for scheduling (0 for a file the
+    pipeline will only refuse). A file that cannot be read, or is over the size limit, gets a
+    digest that says so, so that it is retried once it can be read."""
     if not isinstance(item, InputFile):  # a record (or a rejected one): its fields are its content
         fields = asdict(item) if is_dataclass(item) else {"value": repr(item)}
         data = json.dumps(
