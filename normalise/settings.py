@@ -42,7 +42,6 @@ class Settings:
     assume_lang: str | None = None  # the language of texts that detection leaves und
     # translation
     models_dir: Path = field(default_factory=default_models_dir)
-    target_lang: str = "en"
     beam_size: int = 4  # as Argos uses
     device: str = "cpu"  # "cpu" | "cuda" | "auto"
     compute_type: str = "default"  # "default" (as saved) | "auto" (never int8 for BPE) | ...

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..languages import TARGET_LANG, TUNED_SOURCE_LANGS
 from ..settings import Settings
 from .evidence import evidence, group, listed_languages, tokens
 from .names import without_names
@@ -33,7 +34,7 @@ from .words import MARKS, vote
 
 UNDETERMINED = "und"
 # Switching langdetect's answer *into* one of these sends text to a model: demand more evidence.
-TRANSLATED_LANGS = frozenset({"it", "es", "en"})
+TRANSLATED_LANGS = frozenset({TARGET_LANG, *TUNED_SOURCE_LANGS})
 SWITCH_MARGIN = 1  # evidence needed over langdetect's choice to switch to an untranslated neighbour
 SWITCH_INTO_TRANSLATED_MARGIN = 2
 RESCUE_MIN_EVIDENCE = 3  # function words needed to rescue a low-confidence text...

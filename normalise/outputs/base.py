@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from ..languages import TARGET_LANG
 from ..record import Document, Status
 from .atomic import open_output
 
-ENGLISH = "en"
+ENGLISH = TARGET_LANG
 
 # Everything Python's str.splitlines() treats as a line boundary, plus the tab: any of these
 # inside a sentence would break line alignment in line-based formats.

@@ -13,18 +13,17 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
 from ..argos.catalog import Catalog
+from ..argos.manifest import pinned_for
 from ..argos.package import ArgosPackage
 from ..argos.quality import quality_flags
 from ..argos.translator import DecodingLimit, PackageTranslator, Translation
 from ..batching import batched
+from ..languages import TARGET_LANG
 from ..record import Document, Segment, Status
 from ..settings import Settings
 from .base import Stage
 from .detect import UNDETERMINED
 
-# Languages we promise to translate: a missing model for these is "untranslated" (install it),
-# any other language without a model is "unsupported_language".
-SUPPORTED_SOURCE_LANGS = ("it", "es")
 CACHE_ENTRIES = 100_000  # per language; bounds memory on long runs
 
 log = logging.getLogger("normalise")
@@ -39,6 +38,7 @@ class Translate(Stage):
         super().__init__(settings)
         self.catalog = Catalog(settings.models_dir)
         self._packages: dict[str, ArgosPackage | None] = {}
+        self._pullable: dict[str, bool] = {}
         self._translators: dict[str, PackageTranslator] = {}
         self._caches: dict[str, OrderedDict[str, Translation]] = {}
 
@@ -52,8 +52,15 @@ class Translate(Stage):
 
     def package_for(self, lang: str) -> ArgosPackage | None:
         if lang not in self._packages:
-            self._packages[lang] = self.catalog.find(lang, self.settings.target_lang)
+            self._packages[lang] = self.catalog.find(lang, TARGET_LANG)
         return self._packages[lang]
+
+    def pullable(self, lang: str) -> bool:
+        """A language ``normalise models pull`` can fetch a model for: without one installed,
+        its documents are ``untranslated`` (install it), not ``unsupported_language``."""
+        if lang not in self._pullable:
+            self._pullable[lang] = pinned_for(lang, TARGET_LANG) is not None
+        return self._pullable[lang]
 
     def translator_for(self, lang: str) -> PackageTranslator:
         if lang not in self._translators:
@@ -96,7 +103,7 @@ class Translate(Stage):
     def _route(self, doc: Document) -> bool:
         """Decide at document level; set the status of documents that will not be
         translated and return False for them. Their cleaned text is kept as it is."""
-        lang, target = doc.lang, self.settings.target_lang
+        lang, target = doc.lang, TARGET_LANG
         if lang == target:
             return True  # English, but segments may carry a foreign language of their own
         if lang in (None, UNDETERMINED):
@@ -108,7 +115,7 @@ class Translate(Stage):
             return False
         if self.package_for(lang) is not None:
             return True
-        if lang in SUPPORTED_SOURCE_LANGS:
+        if self.pullable(lang):
             self.stats.missing_models.add(lang)
             doc.fail(
                 Status.UNTRANSLATED,
@@ -126,10 +133,10 @@ class Translate(Stage):
         """The language a segment is translated from, or None if it stays as it is: English,
         undetermined, or a language without an installed model (never a neighbour's model)."""
         lang = segment.lang or doc.lang
-        if lang == self.settings.target_lang or lang in (None, UNDETERMINED):
+        if lang == TARGET_LANG or lang in (None, UNDETERMINED):
             return None
         if self.package_for(lang) is None:
-            if lang in SUPPORTED_SOURCE_LANGS:
+            if self.pullable(lang):
                 self.stats.missing_models.add(lang)
             return None
         return lang
@@ -172,9 +179,7 @@ class Translate(Stage):
             for sentence in segment.sentences:
                 if lang is None:
                     sentence.en = (
-                        sentence.src
-                        if (segment.lang or doc.lang) == self.settings.target_lang
-                        else None
+                        sentence.src if (segment.lang or doc.lang) == TARGET_LANG else None
                     )
                     if sentence.en is None:
                         sentence.flags.append("untranslated")
@@ -203,7 +208,7 @@ class Translate(Stage):
                     "version": ", ".join(p.version for _, p in sorted(packages.items())),
                 }
             )
-        elif doc.lang == self.settings.target_lang:
+        elif doc.lang == TARGET_LANG:
             doc.status = Status.ENGLISH
         else:  # every segment is in a language we could not translate
             doc.fail(Status.UNTRANSLATED, "no segment could be translated")

@@ -20,6 +20,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from ...languages import TARGET_LANG
+
 EDGE, ANYWHERE = "edge", "anywhere"
 
 _INLINE_TAG = re.compile(r"</?(?:u|b|i|em|strong|span|a|sup|sub|mark)\b[^>]*>", re.IGNORECASE)
@@ -92,11 +94,21 @@ def _parse(source: str, data: dict) -> list[Rule]:
     return rules
 
 
+def builtin_pattern_files() -> list[str]:
+    """The built-in pattern files, found by name: ``common.toml`` (language-neutral) first,
+    then ``<code>.toml`` for each language that has its own (a new ``pt.toml`` counts as soon
+    as it is there), the target language first and the others in name order."""
+    folder = resources.files(__package__) / "patterns"
+    names = sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".toml"))
+    first = ["common.toml", f"{TARGET_LANG}.toml"]
+    return [name for name in first if name in names] + [n for n in names if n not in first]
+
+
 @cache
 def builtin_rules() -> tuple[Rule, ...]:
     rules: list[Rule] = []
     folder = resources.files(__package__) / "patterns"
-    for name in ("common.toml", "en.toml", "it.toml", "es.toml"):
+    for name in builtin_pattern_files():
         text = (folder / name).read_text(encoding="utf-8")
         rules += _parse(f"normalise/stages/clean/patterns/{name}", tomllib.loads(text))
     return tuple(rules)
