@@ -29,6 +29,7 @@ from ..outputs import (
     resolve_targets,
 )
 from ..outputs.atomic import STDOUT, write_json
+from ..outputs.review import ReviewLimits
 from ..run import Run
 from ..run.engines import ENGINES, RayUnavailable, make_engine
 from ..run.report import SUMMARY_LINES
@@ -47,6 +48,7 @@ from .common import (
 )
 from .models import models
 from .progress import Progress
+from .review import echo_result, review, review_path_for, write_review
 
 log = logging.getLogger("normalise")
 
@@ -72,6 +74,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
       normalise run articles/ -o out/ --models-dir ./models-store
       normalise run seeds/ -o out/corpus.tmx --format tmx
       normalise export out/corpus.jsonl --format moses -o out/moses/
+      normalise review out/corpus.jsonl -o review.html
       cat records.jsonl | normalise run - -o - > english.jsonl
       normalise models install translate-it_en-1_0.argosmodel
       normalise models list
@@ -132,6 +135,19 @@ def _state_dir(targets: list[tuple[str, Path | str]], output: str) -> Path | Non
     if rest or EXPORTERS[name].multi_file:
         return Path(output) / "corpus.parts"
     return Path(first).with_name(Path(first).name + ".parts")
+
+
+def _review_path(targets: list[tuple[str, Path | str]]) -> Path:
+    """``run --review``: the page goes beside the JSONL corpus, which it reads back."""
+    corpus = dict(targets).get("jsonl")
+    if corpus is None or corpus == STDOUT:
+        raise ConfigError(
+            "--review reads the JSONL corpus back: write it to a file (-o FILE.jsonl, or add "
+            "-f jsonl), not to standard output"
+        )
+    path = review_path_for(Path(corpus))
+    _check_writable(path)
+    return path
 
 
 def _open_exporters(targets, options: ExportOptions) -> open_exporters:
@@ -305,6 +321,12 @@ def _stdin_lines():
 @click.option(
     "--fresh", is_flag=True, help="Discard the saved progress (OUTPUT.parts/) and start over."
 )
+@click.option(
+    "--review",
+    "with_review",
+    is_flag=True,
+    help="Also write the review page beside the JSONL corpus (corpus.review.html).",
+)
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -331,6 +353,7 @@ def run(
     address: str | None,
     shard_size: int,
     fresh: bool,
+    with_review: bool,
 ) -> None:
     """Clean, detect, translate and align every article under INPUT.
 
@@ -349,6 +372,7 @@ def run(
       normalise run seeds/ -o out/ -f jsonl -f tmx -f moses
       cat articles.jsonl | normalise run - -o - | jq .text
       normalise run crawl/ -o out/ --workers 8
+      normalise run seeds/ -o out/corpus.jsonl --review
       normalise run crawl/ -o out/ --engine ray --address auto
     """
     quiet = ctx.obj["quiet"]
@@ -381,6 +405,7 @@ def run(
     report_path = report_option or _report_path(targets, output)
     if report_path is not None:
         _check_writable(report_path)
+    review_path = _review_path(targets) if with_review else None
 
     inputs = open_inputs(input_path, settings.extensions, stdin=_stdin_lines())
     log.info(
@@ -423,6 +448,11 @@ def run(
             raise ConfigError(
                 f"cannot write the report {report_path}: {error.strerror or error}"
             ) from None
+    reviewed = None
+    if review_path is not None:  # the corpus is complete on disk: read it back, streaming
+        corpus = Path(dict(targets)["jsonl"])
+        reviewed, bad = write_review(corpus, review_path, report.to_json(), ReviewLimits())
+        echo_result(reviewed, bad, quiet=True)  # the summary comes with the run's, below
     if not quiet:
         click.echo(report.summary(), err=True)
         if formats and formats != ("jsonl",):
@@ -431,6 +461,8 @@ def run(
             click.echo(f"wrote {', '.join(str(t) for _, t in targets)}", err=True)
         if report_path is not None:
             click.echo(f"report: {report_path}", err=True)
+        if reviewed is not None:
+            click.echo(reviewed.summary(), err=True)
     if report.missing_models:
         langs = " ".join(report.missing_models)
         click.echo(
@@ -499,6 +531,7 @@ def export_command(
 
 
 cli.add_command(models)
+cli.add_command(review)
 
 
 def main() -> None:
