@@ -27,7 +27,7 @@ from normalise.inputs.corpus import read_corpus
 from normalise.outputs.review import ReviewLimits, build_review
 from normalise.outputs.review.builder import _placements
 from normalise.outputs.review.charts import new_histograms
-from normalise.record import Document, Removal, Segment
+from normalise.record import Document, Removal, Segment, Sentence
 from normalise.testing.browser import Chromium, find_chromium
 
 ARTIFACTS = REPO / "tests" / "artifacts"  # screenshots, kept after the run (gitignored)
@@ -174,6 +174,24 @@ def test_removals_are_placed_where_they_were_cut():
         ],
     )
     assert _placements(doc) == [0, 1, 2]
+
+
+def test_any_text_is_embedded_as_data_and_read_back_exactly(tmp_path):
+    """``<`` and lone surrogates (JSON input can carry them as escapes) stay escapes."""
+    src = "Sì </script><!-- \ud83d fine"
+    doc = Document(
+        id="a\udc80",
+        source="a",
+        source_text=src,
+        segments=[Segment("paragraph", src, 0, len(src), "it", [Sentence(src, "Yes", 0, 1)])],
+    )
+    result = build_review([doc], tmp_path / "p.html", corpus_name="c\udcff.jsonl")
+    html = result.path.read_text(encoding="utf-8")
+    assert "</script><!--" not in html and "\\ud83d" in html
+    tree = lxml.html.fromstring(html)
+    body = json.loads(tree.get_element_by_id("d0").text)
+    assert body[8] == [["paragraph", "it", [[src, "Yes", None]]]]
+    assert json.loads(tree.get_element_by_id("review-index").text)["docs"][0][1] == doc.id
 
 
 def test_sampling_is_deterministic_announced_and_keeps_every_count(run_dir, records, tmp_path):

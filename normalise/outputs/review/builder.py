@@ -41,6 +41,7 @@ LOW_SCORE_FLAG = "low_score"
 ENGLISH = "en"
 SAME_AS_SOURCE = 0  # stands for `en` when it equals `src` (English originals): half the bytes
 _DOCUMENTS = "<!--@documents-->"  # where the document blocks go (written one by one)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _MARKER = re.compile(r"<!--@(title|overview|index)-->|/\*@(style|script)\*/")
 
 
@@ -77,8 +78,14 @@ class ReviewResult:
 
 
 def _script_json(value: Any) -> str:
-    """JSON that can sit inside a ``<script>`` block: no ``<``, so no ``</script>``."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    """JSON that can sit inside a ``<script>`` block: no ``<``, so no ``</script>``. A lone
+    surrogate (JSON input may carry one as an escape) stays an escape: UTF-8 cannot hold it."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return text
 
 
 def _priority(doc_id: str, ordinal: int) -> tuple[int, int]:
@@ -269,6 +276,7 @@ class ReviewBuilder:
     ) -> ReviewResult:
         """Write the page atomically; ``report`` (the run report, when known) adds the
         engine's translation and cache counts."""
+        corpus_name = corpus_name.encode("utf-8", "replace").decode("utf-8")  # a file name
         kept = sorted(self._kept, key=lambda item: item[1])
         data = {
             "corpus": corpus_name,

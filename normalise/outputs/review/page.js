@@ -426,4 +426,9 @@
     document.body.dataset.loaded = Math.round(performance.now()); // read by bench/review.py
   });
   render();
+  // a link to a filtered list (#lang=it) opens on the list, not on the overview above it
+  const first = readState();
+  if (!first.doc && FILTER_KEYS.some((key) => key !== "sort" && first[key])) {
+    $("documents").scrollIntoView();
+  }
 })();
