@@ -28,7 +28,7 @@ from normalise.outputs.review import ReviewLimits, build_review
 from normalise.outputs.review.builder import _placements
 from normalise.outputs.review.charts import new_histograms
 from normalise.record import Document, Removal, Segment, Sentence
-from normalise.testing.browser import Chromium, find_chromium
+from normalise.testing.browser import Chromium, DevTools, find_chromium
 
 ARTIFACTS = REPO / "tests" / "artifacts"  # screenshots, kept after the run (gitignored)
 PWNED = "data-pwned"
@@ -390,6 +390,49 @@ def test_browser_flags_from_splitting_are_shown(chromium, tiny_store, tmp_path):
         "split_for_length" in flags for flags in flagged
     ]
     assert tree.get_element_by_id("next").get("aria-disabled") == "true"
+
+
+SETTLED = "document.body.dataset.shown === location.hash && "  # the view shows the address
+
+
+def test_browser_keyboard_and_form_controls(chromium, page, records):
+    """Driven as a person would: keys, the search box, a select (DevTools protocol)."""
+    with DevTools(chromium.executable, page, "doc=0") as browser:
+        assert browser.evaluate("document.activeElement.id") == "doc-title"
+        browser.press("j")
+        browser.wait_for(SETTLED + "location.hash === '#doc=1'")
+        browser.press("ArrowRight")
+        browser.wait_for(SETTLED + "location.hash === '#doc=2'")
+        browser.press("k")
+        browser.wait_for(SETTLED + "location.hash === '#doc=1'")
+        browser.press("Escape")  # back to the list, on the document's own row
+        browser.wait_for(SETTLED + "document.body.dataset.view === 'list'")
+        assert browser.evaluate("document.activeElement.getAttribute('href')") == "#doc=1"
+        browser.press("/")
+        assert browser.evaluate("document.activeElement.name") == "q"
+        browser.type("Novecento")
+        browser.wait_for(SETTLED + "location.hash === '#q=Novecento'")
+        count = browser.evaluate("document.getElementById('match-count').textContent")
+        expected = [r for r in records if "novecento" in r["source_text"].lower()]
+        assert count == f"{len(expected)} of {len(records)} documents match"
+        browser.press("Escape")  # leaves the search box
+        browser.press("j")  # to the first listed document
+        browser.press("Enter")
+        ordinal = records.index(expected[0])
+        browser.wait_for(SETTLED + f"location.hash === '#q=Novecento&doc={ordinal}'")
+        browser.press("Escape")
+        browser.wait_for(SETTLED + "document.body.dataset.view === 'list'")
+        browser.evaluate(
+            "const s = document.querySelector('select[name=status]'); s.value = 'english';"
+            "s.dispatchEvent(new Event('change', {bubbles: true}))"
+        )
+        browser.wait_for(SETTLED + "location.hash === '#status=english&q=Novecento'")
+        rows = browser.evaluate("document.querySelectorAll('#doc-list tbody tr').length")
+        assert rows == 0 and browser.evaluate("document.getElementById('doc-list').hidden")
+        browser.evaluate("document.getElementById('reset').click()")
+        browser.wait_for(SETTLED + "location.hash === ''")
+        rows = browser.evaluate("document.querySelectorAll('#doc-list tbody tr').length")
+        assert rows == len(records)
 
 
 def test_browser_screenshots(chromium, page, records):

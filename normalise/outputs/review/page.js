@@ -381,6 +381,7 @@
       }
     }
     document.body.dataset.view = showing ? "document" : "list";
+    document.body.dataset.shown = location.hash; // what the view now shows (for tests)
     document.body.dataset.ready = Math.round(performance.now());
   }
 
