@@ -439,7 +439,7 @@ def test_browser_screenshots(chromium, page, records):
     """The overview and one document view, saved as test artefacts (tests/artifacts/)."""
     ordinal = ordinal_of(records, lambda r: r["id"] == "museo.txt")
     shots = [
-        chromium.screenshot(page, ARTIFACTS / "review-overview.png"),
+        chromium.screenshot(page, ARTIFACTS / "review-overview.png", size=(1280, 1500)),
         chromium.screenshot(page, ARTIFACTS / "review-document.png", f"doc={ordinal}"),
     ]
     for shot in shots:
