@@ -284,7 +284,7 @@
     const dl = el("dl", "meta");
     metaRow(dl, "id", doc.id);
     if (source !== doc.id) metaRow(dl, "source", source);
-    metaRow(dl, "language", doc.lang + (langScore === null ? "" : " (" + langScore + ")"));
+    metaRow(dl, "language", doc.lang + (langScore === null ? "" : " (score " + langScore + ")"));
     metaRow(dl, "status", doc.status + (reason ? ": " + reason : ""));
     metaRow(dl, "format", format + (encoding ? ", " + encoding : ""));
     metaRow(dl, "translator", translator);
