@@ -167,13 +167,20 @@ def test_removals_are_placed_where_they_were_cut():
             Segment("paragraph", "First paragraph here.", 0, 21),
             Segment("paragraph", "Second paragraph here.", 23, 45),
         ],  # fmt: skip
-        removed=[
+        removed=[  # in the order cleaning found them: the edges, then the middle
+            Removal("Read the original.", "source_credit", start=64, end=82),
             Removal("Cookies!", "cookie_notice", start=0, end=8),
             Removal("Advert", "advertisement", start=31, end=37),
-            Removal("Read the original.", "source_credit", start=64, end=82),
+            Removal("Unplaced", "navigation"),
         ],
     )
-    assert _placements(doc) == [0, 1, 2]
+    placed = [(removal.reason, at) for removal, at in _placements(doc)]
+    assert placed == [
+        ("navigation", 0),
+        ("cookie_notice", 0),
+        ("advertisement", 1),
+        ("source_credit", 2),
+    ]
 
 
 def test_any_text_is_embedded_as_data_and_read_back_exactly(tmp_path):

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ...record import Document
+from ...record import Document, Removal
 from ..atomic import AtomicFile
 from .charts import Histogram, new_histograms, svg
 
@@ -110,30 +110,28 @@ class _Names:
         return self._index[name]
 
 
-def _placements(doc: Document) -> list[int]:
-    """For each removal, the index of the segment it is shown before (``len(segments)``: at
-    the end).
+def _placements(doc: Document) -> list[tuple[Removal, int]]:
+    """The removals in input order, each with the index of the segment it is shown before
+    (``len(segments)``: after the last).
 
     Removals carry offsets into the input, segments offsets into the cleaned text. Cleaning
     removes whole blocks, so the cleaned text before a removal is about its input offset less
-    the text removed before it; the removal goes to the segment boundary nearest that point.
-    Removals without offsets keep their order and go first.
+    the input removed before it; the removal goes to the segment boundary nearest that point.
+    Removals without offsets go first.
     """
     bounds = [segment.start for segment in doc.segments] + [len(doc.source_text)]
+    ordered = sorted(doc.removed, key=lambda r: (r.start is not None, r.start or 0))
     placed = []
     removed_before = 0
-    for removal in doc.removed:
+    for removal in ordered:
         if removal.start is None:
-            placed.append(0)
+            placed.append((removal, 0))
             continue
         kept_before = removal.start - removed_before
-        removed_before += len(removal.text)
+        span = removal.end - removal.start if removal.end is not None else len(removal.text)
+        removed_before += span
         nearest = min(range(len(bounds)), key=lambda i: (abs(bounds[i] - kept_before), i))
-        placed.append(nearest)
-    # keep the audit trail's order even where the estimate wobbles
-    for i in range(1, len(placed)):
-        if doc.removed[i].start is not None:
-            placed[i] = max(placed[i], placed[i - 1])
+        placed.append((removal, nearest))
     return placed
 
 
@@ -167,9 +165,10 @@ class ReviewBuilder:
 
     def add(self, doc: Document) -> None:
         ordinal = self.overview.documents
-        entry, body = self._describe(doc, ordinal)
         key = _priority(doc.id, ordinal)
-        if self._cutoff is not None and key >= self._cutoff:
+        embed = self._cutoff is None or key < self._cutoff
+        entry, body = self._describe(doc, ordinal, embed)
+        if body is None:  # sampled out: counted in the overview only
             return
         negated = (-key[0], -key[1])
         heapq.heappush(self._kept, (negated, ordinal, entry, body))
@@ -181,8 +180,9 @@ class ReviewBuilder:
             self._kept_bytes -= len(evicted.encode("utf-8"))
             self._cutoff = (-negated[0], -negated[1])
 
-    def _describe(self, doc: Document, ordinal: int) -> tuple[list, str]:
-        """Count ``doc`` into the overview; return its list entry and its embedded body."""
+    def _describe(self, doc: Document, ordinal: int, embed: bool) -> tuple[list, str | None]:
+        """Count ``doc`` into the overview; return its list entry and, when it is to be
+        embedded, its body."""
         overview = self.overview
         overview.documents += 1
         overview.by_lang[doc.lang or "none"] += 1
@@ -211,7 +211,7 @@ class ReviewBuilder:
                     if sentence.src:
                         ratio = len(sentence.en or "") / len(sentence.src)
                         masks["ratio"] |= 1 << charts["ratio"].add(ratio)
-                    if score < self.limits.low_score:
+                    if score < self.limits.low_score and LOW_SCORE_FLAG not in flags:
                         flags.append(LOW_SCORE_FLAG)
                 if flags:
                     overview.flagged += 1
@@ -232,10 +232,7 @@ class ReviewBuilder:
         masks["source_length"] |= 1 << charts["source_length"].add(len(doc.source_text))
         masks["english_length"] |= 1 << charts["english_length"].add(len(doc.text))
 
-        placements = _placements(doc)
-        removed = [
-            [r.text, r.reason, r.rule, at] for r, at in zip(doc.removed, placements, strict=True)
-        ]
+        removed = [[r.text, r.reason, r.rule, at] for r, at in _placements(doc)]
         translator = doc.translator or {}
         body = [
             doc.title,
@@ -267,7 +264,7 @@ class ReviewBuilder:
             len(doc.text),
             [masks[h.name] for h in overview.histograms],
         ]
-        return entry, _script_json(body)
+        return entry, _script_json(body) if embed else None
 
     # -- writing --------------------------------------------------------------------------
 
