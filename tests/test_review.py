@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import lxml.html
@@ -256,14 +257,29 @@ def test_run_review_needs_a_jsonl_file(tmp_path):
 # ---- in a browser -----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Chromium:
+def require_chromium() -> Chromium:
+    """Chromium, or a skip here; on CI (CI=true) a missing Chromium fails instead."""
     executable = find_chromium()
     if executable is None:
         if os.environ.get("CI") == "true":
             pytest.fail("chromium is missing on CI: .ci/run installs it (apt-get install chromium)")
         pytest.skip("chromium is not installed (apt-get install chromium); CI runs these tests")
     return Chromium(executable)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Chromium:
+    return require_chromium()
+
+
+def test_a_missing_chromium_fails_on_ci_and_skips_elsewhere(monkeypatch):
+    monkeypatch.setattr(sys.modules[__name__], "find_chromium", lambda: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="missing on CI"):
+        require_chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="not installed"):
+        require_chromium()
 
 
 def dom(chromium: Chromium, page: Path, fragment: str = ""):
