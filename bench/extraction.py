@@ -14,6 +14,7 @@ shingles, and F1 their harmonic mean.
 Targets (issue #4): plain-text cleaner F1 >= 0.85 (raw is about 0.65); our HTML path >=
 trafilatura alone; on the seeds, no boilerplate line kept and no content sentence removed.
 Nothing here is asserted: the script prints the figures and the checks side by side.
+``--it-es`` runs the Italian and Spanish mode instead (:func:`it_es_main`, see there).
 ``--diff`` lists, per page, what our cleaner removes from trafilatura's output (rule, span, and
 how many of its 4-grams the gold body has) with the page's P/R/F1 before and after.
 """
@@ -40,6 +41,7 @@ from normalise.stages.extract import extract_html  # noqa: E402
 from normalise.text.sentences import split  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "extraction-dev"
+DEFAULT_IT_ES = REPO.parent / "shared" / "data" / "extraction-dev-it-es"
 SEEDS = REPO / "seeds"
 SEED_GOLD = Path(__file__).resolve().parent / "data" / "seed-boilerplate.json"
 _TOKEN = re.compile(r"\w+")
@@ -87,9 +89,14 @@ def clean_text(text: str, rules) -> str:
 
 
 def trafilatura_alone(html: str) -> str:
-    """Trafilatura with the same options as our extract stage, without our cleaner."""
-    doc = extract_html(Document(id="page", source="page", format="html", raw_text=html))
-    return "" if doc.finished else doc.raw_text
+    """Trafilatura's own text, with the same options as our extract stage (Markdown
+    formatting), without our rendering and our cleaner."""
+    import trafilatura
+
+    result = trafilatura.bare_extraction(
+        html, include_comments=False, include_formatting=True, deduplicate=False
+    )
+    return (result.text or "") if result is not None else ""
 
 
 def html_path(html: str, rules) -> str:
@@ -159,7 +166,21 @@ def main() -> None:
     parser.add_argument(
         "--diff", action="store_true", help="per page: what our cleaner removes from trafilatura"
     )
+    parser.add_argument(
+        "--it-es",
+        nargs="?",
+        const=DEFAULT_IT_ES,
+        type=Path,
+        metavar="DIR",
+        help="Italian/Spanish mode on extraction-dev-it-es (snippet P/R/F1, Markdown markers)",
+    )
+    parser.add_argument(
+        "--dump", type=Path, metavar="DIR", help="--it-es: write each page's outputs to DIR"
+    )
     args = parser.parse_args()
+    if args.it_es:
+        it_es_main(args.it_es, args.dump, args.diff)
+        return
     if not (args.data / "ground-truth.json").is_file():
         sys.exit(f"no gold set at {args.data}: pass --data DIR (see /work/shared/data/README.md)")
     gold = {k: v["articleBody"] for k, v in _load(args.data / "ground-truth.json").items()}
@@ -209,6 +230,154 @@ def main() -> None:
             print(f"  worst: {page[:12]} F1 {f1:.3f} P {p or 0:.3f} R {r or 0:.3f}")
     if args.diff:
         print_diff(list(gold), html, gold, rules)
+
+
+# --- Italian and Spanish mode (--it-es) ------------------------------------------------------
+
+# Markdown left in text: emphasis (``**x**``, ``*x*``, ``__x__``, ``_x_``), backslash escapes,
+# inline tags, code spans, strike-through, links and images, heading marks.
+MARKDOWN_MARKER = re.compile(
+    r"\*\*|__|~~|`|(?<![\w*])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*])|(?<!\w)_(?=\w)(?=[^_]*_(?!\w))"
+    r"|\\[\\`*_{}\[\]()#+\-.!|>~<]|</?(?:u|b|i|em|strong|span|a|sup|sub|mark|del)\b[^>]*>"
+    r"|\]\(|(?:^|\n)#{1,6}\s",
+    re.IGNORECASE,
+)
+# Elements whose text is not shown, and elements that start a new line (html-text's layout).
+_HIDDEN = {"script", "style", "noscript", "template", "head", "title", "svg", "iframe"}
+_BLOCK = {
+    "address", "article", "aside", "blockquote", "br", "dd", "details", "dialog", "div", "dl",
+    "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+    "h6", "header", "hr", "li", "main", "nav", "ol", "option", "p", "pre", "section", "select",
+    "summary", "table", "td", "th", "tr", "ul",
+}  # fmt: skip
+_PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "tr", "dd"}
+
+
+def visible_text(html: str) -> str:
+    """The page's visible text, as a reader copying the whole page would get it.
+
+    The English dev set's page-text.json is html-text 0.7.0 output; this is the same method
+    without the dependency: the text of ``<body>`` minus script, style and other hidden
+    elements, a line break around block elements and a blank line around paragraphs, headings,
+    list items and table rows; runs of spaces collapsed within a line.
+    """
+    import lxml.html
+
+    root = lxml.html.fromstring(html.encode("utf-8"))
+    body = root.find("body")
+    parts: list[str] = []
+
+    def walk(element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _HIDDEN or not tag:
+            return
+        brk = "\n\n" if tag in _PARAGRAPH else "\n" if tag in _BLOCK else ""
+        parts.append(brk)
+        parts.append(element.text or "")
+        for child in element:
+            walk(child)
+            parts.append(child.tail or "")
+        parts.append(brk)
+
+    walk(body if body is not None else root)
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def trafilatura_defaults(html: str) -> str:
+    """trafilatura.extract with every option at its default (what a new user gets)."""
+    import trafilatura
+
+    return trafilatura.extract(html) or ""
+
+
+def snippet_counts(text: str, entry: dict) -> tuple[int, int, int]:
+    """(TP, FP, FN) for one page, upstream's rule: whitespace-normalised substrings."""
+    text = re.sub(r"\s+", " ", text).strip()
+    norm = [re.sub(r"\s+", " ", s).strip() for s in entry.get("with", [])]
+    tp = sum(1 for s in norm if s in text)
+    fp = sum(1 for s in entry.get("without", []) if re.sub(r"\s+", " ", s).strip() in text)
+    return tp, fp, len(norm) - tp
+
+
+def it_es_main(data: Path, dump: Path | None, diff: bool) -> None:
+    """Snippet precision, recall and F1 on the 24 Spanish pages with gold
+    (``trafilatura-eval-es``; scoring rule in the data's README), for trafilatura's defaults,
+    our HTML path and our plain-text path on the visible page text (:func:`visible_text`),
+    and the Markdown markers left in ``source_text``; then what our cleaners remove on the 28
+    raw pages without gold (``news-raw``), to read by eye (``--dump DIR`` writes every output).
+    """
+    gold_file = data / "trafilatura-eval-es" / "evaldata-dev.json"
+    if not gold_file.is_file():
+        sys.exit(f"no it/es dev set at {data}: pass --it-es DIR (see /work/shared/data/README.md)")
+    gold = list(_load(gold_file).values())
+    rules = load_rules()
+    pages = {}
+    for entry in gold:
+        path = data / "trafilatura-eval-es" / "eval" / f"{entry['file']}.gz"
+        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
+            pages[entry["file"]] = f.read()
+    systems: list[tuple[str, Callable[[str], str]]] = [
+        ("trafilatura defaults", trafilatura_defaults),
+        ("our HTML path", lambda html: html_path(html, rules)),
+        ("our plain-text path", lambda html: clean_text(visible_text(html), rules)),
+        ("visible text (raw)", visible_text),
+    ]
+    outputs: dict[str, dict[str, str]] = {}
+    print(f"{len(gold)} Spanish pages with snippets from {data / 'trafilatura-eval-es'}")
+    print(f"{'system':24} {'P':>6} {'R':>6} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4} {'md':>5}")
+    for name, function in systems:
+        tp = fp = fn = markers = 0
+        outputs[name] = {}
+        for entry in gold:
+            text = function(pages[entry["file"]])
+            outputs[name][entry["file"]] = text
+            a, b, c = snippet_counts(text, entry)
+            tp, fp, fn = tp + a, fp + b, fn + c
+            markers += len(MARKDOWN_MARKER.findall(text))
+        p = tp / (tp + fp) if tp + fp else 0.0
+        r = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        print(f"{name:24} {p:6.3f} {r:6.3f} {f1:6.3f} {tp:4} {fp:4} {fn:4} {markers:5}")
+    if diff:
+        for entry in gold:
+            for name in ("trafilatura defaults", "our HTML path", "our plain-text path"):
+                text = re.sub(r"\s+", " ", outputs[name][entry["file"]])
+                missed = [s for s in entry["with"] if re.sub(r"\s+", " ", s) not in text]
+                kept = [s for s in entry["without"] if re.sub(r"\s+", " ", s) in text]
+                if missed or kept:
+                    print(f"  {entry['file'][:28]:28} {name:20} missed {missed} kept {kept}")
+    raw = sorted((data / "news-raw").glob("*/*.html.gz"))
+    removed: Counter = Counter()
+    for path in raw:
+        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
+            html = f.read()
+        doc = html_path_document(html, rules)
+        plain = clean_document(
+            Document(id="p", source="p", raw_text=visible_text(html)), rules, False
+        )
+        removed.update(f"html {r.reason}/{r.rule}" for r in doc.removed)
+        removed.update(f"text {r.reason}/{r.rule}" for r in plain.removed)
+        if dump:
+            dump.mkdir(parents=True, exist_ok=True)
+            stem = path.name.removesuffix(".html.gz")
+            (dump / f"{stem}.html-path.txt").write_text(doc.source_text, encoding="utf-8")
+            (dump / f"{stem}.text-path.txt").write_text(plain.source_text, encoding="utf-8")
+            audit = "\n".join(
+                f"[{r.reason}/{r.rule}] {' '.join(r.text.split())}" for r in doc.removed
+            )
+            (dump / f"{stem}.html-removed.txt").write_text(audit, encoding="utf-8")
+    html_total = sum(v for k, v in removed.items() if k.startswith("html"))
+    print(f"{len(raw)} raw it/es pages (news-raw): HTML path removed {html_total} spans")
+    for key, count in sorted(removed.items()):
+        print(f"  {count:4} {key}")
+    if dump:
+        for name, texts in outputs.items():
+            slug = name.replace(" ", "-").replace("(", "").replace(")", "")
+            for file, text in texts.items():
+                (dump / f"{file.removesuffix('.html')}.{slug}.txt").write_text(
+                    text, encoding="utf-8"
+                )
 
 
 def _load(path: Path) -> dict:

@@ -1,13 +1,16 @@
 """Extract stage: HTML -> main text and metadata, through trafilatura.
 
-Trafilatura's Markdown-ish output keeps the structure we need: blank lines between
-paragraphs, ``#`` headings and ``-`` list items, which :mod:`normalise.text.reflow` reads.
+Trafilatura finds the article; we render its XML tree as plain text
+(:func:`normalise.text.plain_html.render`): blank lines between blocks, ``#`` headings and
+``-`` list items, which :mod:`normalise.text.reflow` reads, and no Markdown emphasis, escapes
+or inline markup, which would end up in ``source_text`` and in what is translated.
 """
 
 from __future__ import annotations
 
 from ..langid.hints import note_html_lang
 from ..record import Document, Status
+from ..text.plain_html import render
 from .base import Stage
 
 _METADATA_FIELDS = ("date", "author", "sitename", "url")
@@ -21,15 +24,16 @@ def extract_html(doc: Document) -> Document:
         result = trafilatura.bare_extraction(
             doc.raw_text,
             include_comments=False,
-            include_formatting=True,
+            include_formatting=True,  # keeps <hi> in the tree; render() drops the marks
             deduplicate=False,
             with_metadata=True,
         )
     except Exception as error:  # trafilatura raises a variety of parser errors
         return doc.fail(Status.ERROR, f"HTML extraction failed: {type(error).__name__}: {error}")
-    if result is None or not (result.text or "").strip():
+    text = render(result.body) if result is not None else ""
+    if not text.strip():
         return doc.fail(Status.EMPTY, "no main text found in the HTML page")
-    doc.raw_text = result.text
+    doc.raw_text = text
     doc.title = (result.title or "").strip() or None
     for name in _METADATA_FIELDS:
         value = getattr(result, name, None)

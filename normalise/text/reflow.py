@@ -29,6 +29,9 @@ HEADING, PARAGRAPH, LIST_ITEM = "heading", "paragraph", "list_item"
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,3}[.)])\s+(?=\S)")
 _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+(?=\S)")
+# A list item made of headings (a teaser card: ``- ### Headline #### Standfirst``).
+_CARD = re.compile(r"^#{1,6}\s+(?=\S)")
+_CARD_MARKS = re.compile(r"(?:^|(?<=\s))#{1,6}\s+(?=\S)")
 # A line is finished when it ends a sentence: terminal punctuation, maybe inside quotes.
 _FINISHED = re.compile(r"""[.!?…:;]["'”’»)\]]*\s*$""")
 # A line that continues the previous one: starts in lower case or with closing punctuation.
@@ -57,6 +60,10 @@ class Block:
     first_line: int
     last_line: int
     lines: list[str] = field(default_factory=list)
+    # The page marked the block up as a heading: a ``#`` line, or a list item made of headings
+    # (a teaser card, whose ``#`` marks are taken off its text). Not a short line that merely
+    # looks like a heading.
+    marked: bool = False
 
 
 def _is_heading_like(text: str) -> bool:
@@ -143,7 +150,11 @@ def split_blocks(text: str) -> list[Block]:
             close()
             marker = heading_marker or list_marker
             kind = HEADING if heading_marker else LIST_ITEM
-            current = Block(kind, line[marker.end() :].strip(), index, index, [raw])
+            text = line[marker.end() :].strip()
+            card = kind == LIST_ITEM and _CARD.match(text) is not None
+            if card:
+                text = _CARD_MARKS.sub("", text)
+            current = Block(kind, text, index, index, [raw], marked=card or kind == HEADING)
             fresh = False
             if kind == HEADING:
                 close()

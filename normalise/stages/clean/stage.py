@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from ...record import Document, Removal, Segment, Status
 from ...settings import Settings
-from ...text.reflow import HEADING, LIST_ITEM, Block, split_blocks
+from ...text.reflow import HEADING, Block, split_blocks
 from ..base import Stage
 from .content import TITLE_BLOCKS, features, main_run
 from .repetition import RepeatedLines
@@ -144,9 +144,7 @@ def _marked_heading(block: Block) -> bool:
     """A heading the page marked up as one (``#``), or a list item made of headings (a teaser
     card: ``- ### Headline #### Standfirst``). A short line that merely looks like a heading
     is not enough: it may be the article's last sentence without its full stop."""
-    if block.kind == HEADING:
-        return block.lines[0].lstrip().startswith("#")
-    return block.kind == LIST_ITEM and block.text.startswith("#")
+    return block.marked
 
 
 def _remove_label_list(blocks: list[Block], label: int, removed: dict[int, Verdict]) -> None:
