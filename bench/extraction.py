@@ -38,6 +38,7 @@ from normalise.record import Document  # noqa: E402
 from normalise.stages.clean.rules import load_rules  # noqa: E402
 from normalise.stages.clean.stage import clean_document  # noqa: E402
 from normalise.stages.extract import extract_html  # noqa: E402
+from normalise.text.encoding import decode, normalise_newlines  # noqa: E402
 from normalise.text.sentences import split  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "extraction-dev"
@@ -315,8 +316,7 @@ def it_es_main(data: Path, dump: Path | None, diff: bool) -> None:
     pages = {}
     for entry in gold:
         path = data / "trafilatura-eval-es" / "eval" / f"{entry['file']}.gz"
-        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
-            pages[entry["file"]] = f.read()
+        pages[entry["file"]] = _read_page(path)
     systems: list[tuple[str, Callable[[str], str]]] = [
         ("trafilatura defaults", trafilatura_defaults),
         ("our HTML path", lambda html: html_path(html, rules)),
@@ -350,8 +350,7 @@ def it_es_main(data: Path, dump: Path | None, diff: bool) -> None:
     raw = sorted((data / "news-raw").glob("*/*.html.gz"))
     removed: Counter = Counter()
     for path in raw:
-        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as f:
-            html = f.read()
+        html = _read_page(path)
         doc = html_path_document(html, rules)
         plain = clean_document(
             Document(id="p", source="p", raw_text=visible_text(html)), rules, False
@@ -378,6 +377,11 @@ def it_es_main(data: Path, dump: Path | None, diff: bool) -> None:
                 (dump / f"{file.removesuffix('.html')}.{slug}.txt").write_text(
                     text, encoding="utf-8"
                 )
+
+
+def _read_page(path: Path) -> str:
+    """A gzipped page, decoded as the read stage does (some pages are not UTF-8)."""
+    return normalise_newlines(decode(gzip.decompress(path.read_bytes())).text)
 
 
 def _load(path: Path) -> dict:

@@ -30,7 +30,7 @@ def extract_html(doc: Document) -> Document:
         )
     except Exception as error:  # trafilatura raises a variety of parser errors
         return doc.fail(Status.ERROR, f"HTML extraction failed: {type(error).__name__}: {error}")
-    text = render(result.body) if result is not None else ""
+    text = render(result.body, doc.raw_text) if result is not None else ""
     if not text.strip():
         return doc.fail(Status.EMPTY, "no main text found in the HTML page")
     doc.raw_text = text

@@ -12,13 +12,20 @@ translator. So we render the tree ourselves:
   an item made of headings, ``- # ``): the only markers, line-level, which
   :func:`normalise.text.reflow.split_blocks` reads and takes off the text;
 - inline elements (emphasis, links, code) are just their text, with the spaces the page
-  has: ``<b>velocità</b> della`` stays two words, ``<b>Al</b>bert`` stays one;
+  has: ``<b>velocità</b> della`` stays two words, ``<b>Al</b>bert`` stays one. Trafilatura's
+  tree sometimes loses the space after an inline element (``<hi>Adorama</hi>is``; its
+  Markdown hides that behind the ``**``), so where two words meet at an element's edge the
+  page's own text decides: a space when the page has the two words apart, none when it has
+  them joined;
 - a line break (``<br>``) inside a paragraph is a line break; runs of spaces become one.
 
 What the record's ``removed[].start/end`` index for HTML is this text (see docs/schema.md).
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 from lxml.etree import _Element
 
@@ -27,20 +34,63 @@ _BLOCK_TAGS = frozenset({"p", "head", "list", "item", "quote", "table", "row", "
 _HEADING_MARK, _ITEM_MARK = "# ", "- "
 
 
-def render(body: _Element | None) -> str:
+_LAST_WORD = re.compile(r"\w+$")
+_FIRST_WORD = re.compile(r"^\w+")
+
+
+def render(body: _Element | None, page: str | None = None) -> str:
     """The article as plain text: blocks separated by blank lines, ``# `` headings and
-    ``- `` list items."""
+    ``- `` list items. ``page`` is the HTML the tree came from: it settles whether two words
+    that meet at an inline element's edge are apart or one word."""
     if body is None:
         return ""
     blocks: list[str] = []
-    _walk(body, blocks)
+    _walk(body, blocks, _Joiner(page))
     return "\n\n".join(blocks)
 
 
-def _walk(element: _Element, blocks: list[str]) -> None:
+class _Joiner:
+    """Joins inline pieces, restoring the space the page has between two words that meet at an
+    element's edge."""
+
+    def __init__(self, page: str | None) -> None:
+        self._page = page
+        self._text: str | None = None
+
+    def _page_text(self) -> str:
+        if self._text is None:
+            self._text = ""
+            if self._page:
+                import lxml.html
+
+                try:
+                    root = lxml.html.fromstring(self._page)
+                    self._text = " ".join(root.text_content().split())
+                except (ValueError, TypeError, lxml.etree.ParserError):
+                    self._text = ""
+        return self._text
+
+    def __call__(self, pieces: list[str]) -> str:
+        out: list[str] = []
+        for piece in pieces:
+            if not piece:
+                continue
+            if out:
+                left, right = _LAST_WORD.search(out[-1]), _FIRST_WORD.match(piece)
+                if left and right and self._apart(left.group(), right.group()):
+                    piece = " " + piece
+            out.append(piece)
+        return "".join(out)
+
+    def _apart(self, left: str, right: str) -> bool:
+        text = self._page_text()
+        return f"{left} {right}" in text and f"{left}{right}" not in text
+
+
+def _walk(element: _Element, blocks: list[str], join: Callable[[list[str]], str]) -> None:
     tag = element.tag
     if tag == "row":
-        cells = (" ".join("".join(cell.itertext()).split()) for cell in element)
+        cells = (" ".join(join(list(cell.itertext())).split()) for cell in element)
         _flush(" | ".join(cell for cell in cells if cell), "p", blocks)
         return
     if tag == "item" and any(child.tag == "head" for child in element):
@@ -50,16 +100,16 @@ def _walk(element: _Element, blocks: list[str]) -> None:
     run: list[str] = [element.text or ""]
     for child in element:
         if child.tag in _BLOCK_TAGS:
-            _flush("".join(run), tag, blocks)
-            _walk(child, blocks)
+            _flush(join(run), tag, blocks)
+            _walk(child, blocks, join)
             run = [child.tail or ""]
         else:
-            run.append(_inline(child))
+            run.append(_inline(child, join))
             run.append(child.tail or "")
-    _flush("".join(run), tag, blocks)
+    _flush(join(run), tag, blocks)
 
 
-def _inline(element: _Element) -> str:
+def _inline(element: _Element, join: Callable[[list[str]], str]) -> str:
     """The text of an inline element and its children; ``lb`` is a line break."""
     if element.tag == "lb":
         return "\n"
@@ -67,9 +117,9 @@ def _inline(element: _Element) -> str:
         return ""
     parts = [element.text or ""]
     for child in element:
-        parts.append(_inline(child))
+        parts.append(_inline(child, join))
         parts.append(child.tail or "")
-    return "".join(parts)
+    return join(parts)
 
 
 def _flush(text: str, tag: str, blocks: list[str]) -> None:
