@@ -264,7 +264,8 @@ def visible_text(html: str) -> str:
     """
     import lxml.html
 
-    root = lxml.html.fromstring(html.encode("utf-8"))
+    parser = lxml.html.HTMLParser(encoding="utf-8")  # the text is decoded already
+    root = lxml.html.fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
     body = root.find("body")
     parts: list[str] = []
 

@@ -63,10 +63,14 @@ class _Joiner:
             if self._page:
                 import lxml.html
 
+                # Bytes with the encoding named: a str with an XML declaration is refused, and
+                # bytes alone would be decoded as the page's <meta charset> says.
+                parser = lxml.html.HTMLParser(encoding="utf-8")
+                data = self._page.encode("utf-8", "surrogatepass")
                 try:
-                    root = lxml.html.fromstring(self._page)
+                    root = lxml.html.fromstring(data, parser=parser)
                     self._text = " ".join(root.text_content().split())
-                except (ValueError, TypeError, lxml.etree.ParserError):
+                except (ValueError, lxml.etree.ParserError):
                     self._text = ""
         return self._text
 

@@ -23,6 +23,12 @@ from ...text.reflow import HEADING, Block
 # Prose: at least this many words and a sentence end, or a short sentence that ends the block.
 PROSE_MIN_WORDS = 8
 SENTENCE_MIN_WORDS = 3
+# Running text without a final full stop (a standfirst, a paragraph the site left open): at
+# least this many words, most of them in lower case (a menu or a list of names is capitalised).
+RUNNING_MIN_WORDS = 15
+# After the article, where teaser headlines sit, running text must be paragraph-long.
+TRAILING_RUNNING_MIN_WORDS = 20
+RUNNING_LOWER_SHARE = 0.6
 # Every non-prose block costs at least this much: a run of one-word menu lines adds up.
 MIN_PENALTY = 3
 TITLE_BLOCKS = 2
@@ -42,10 +48,27 @@ class BlockFeatures:
     sentences: int
     link_like: bool
     ends_sentence: bool
+    lower_share: float = 0.0
+    # Ends in a word or a closing quote, not in ";", ":" or "," (an item of a list, a lead-in).
+    ends_open: bool = False
 
     @property
     def words_per_line(self) -> float:
         return self.words / max(self.lines, 1)
+
+    @property
+    def is_running(self) -> bool:
+        """Running text that is not punctuated prose: long, mostly in lower case, not a menu
+        (a standfirst or a paragraph without its final full stop). It neither makes nor breaks
+        an article, but one next to the article belongs to it."""
+        return (
+            not self.is_prose
+            and not self.link_like
+            and self.words >= RUNNING_MIN_WORDS
+            and self.lower_share >= RUNNING_LOWER_SHARE
+            and self.words_per_line >= MENU_WORDS_PER_LINE
+            and not self.ends_open
+        )
 
     @property
     def is_prose(self) -> bool:
@@ -59,12 +82,16 @@ class BlockFeatures:
 
 def features(block: Block) -> BlockFeatures:
     text = block.text
+    words = text.split()
+    lower = sum(1 for word in words if word[:1].islower())
     return BlockFeatures(
-        words=len(text.split()),
+        words=len(words),
         lines=len(block.lines),
         sentences=len(_SENTENCE_END.findall(text)),
         link_like=bool(_LINK_LIKE.search(text)),
         ends_sentence=bool(_SENTENCE_END.search(text[-4:])),
+        lower_share=lower / max(len(words), 1),
+        ends_open=text.rstrip()[-1:] in (";", ":", ",", "-", "–"),
     )
 
 
@@ -80,6 +107,14 @@ def _stands_alone(blocks: list[Block], index: int) -> bool:
     return index == 0 or blocks[index].first_line > blocks[index - 1].last_line + 1
 
 
+def _trailing_paragraph(feature: BlockFeatures) -> bool:
+    return feature.is_running and feature.words >= TRAILING_RUNNING_MIN_WORDS
+
+
+def _between_prose(feats: list[BlockFeatures], index: int) -> bool:
+    return 0 < index < len(feats) - 1 and feats[index - 1].is_prose and feats[index + 1].is_prose
+
+
 def main_run(
     blocks: list[Block], excluded: set[int] = frozenset(), neutral: set[int] = frozenset()
 ) -> tuple[int, int] | None:
@@ -90,10 +125,15 @@ def main_run(
     are prose, so that a sentence about cookies neither splits an article nor makes one; a
     short matched block ("Most popular", "By Jane Smith") is chrome as usual.
     """
+    feats = [features(block) for block in blocks]
     best, best_range = 0, None
     total, start = 0, 0
-    for index, block in enumerate(blocks):
-        score = block_score(features(block))
+    for index, feature in enumerate(feats):
+        score = block_score(feature)
+        if feature.is_running and _between_prose(feats, index):
+            # A paragraph without its full stop inside the article costs what a sub-heading
+            # does, however long it is.
+            score = -MIN_PENALTY
         if index in excluded:
             score = -max(MIN_PENALTY, abs(score))
         elif index in neutral:
@@ -106,6 +146,12 @@ def main_run(
     if best_range is None:
         return None
     start, end = best_range
+    # Running text right next to the article is its own: a standfirst, a last paragraph that
+    # lacks its full stop (not a teaser headline: it is paragraph-long).
+    while end < len(blocks) and end not in excluded and _trailing_paragraph(feats[end]):
+        end += 1
+    while start > 0 and start - 1 not in excluded and features(blocks[start - 1]).is_running:
+        start -= 1
     titles, index = 0, start - 1
     while index >= 0 and titles < TITLE_BLOCKS and index not in excluded:
         if index in neutral and not features(blocks[index]).is_prose:

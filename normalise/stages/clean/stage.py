@@ -27,6 +27,7 @@ another one (syndicated in full), not chrome: the repetition verdicts are droppe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ...record import Document, Removal, Segment, Status
@@ -58,6 +59,20 @@ NAVIGATION = Verdict("navigation", "content_density")
 OUTSIDE_ARTICLE = Verdict("outside_article", "content_density")
 LABEL_LIST = Verdict(RELATED_LINKS, "label_list")
 HEADING_WITHOUT_BODY = Verdict("navigation", "heading_without_body")
+BETWEEN_CHROME = Verdict("navigation", "between_chrome")
+# An unmatched block between two chrome blocks is chrome if it is this short and not prose...
+SHORT_WORDS = 15
+# ... and at most this many of them in a row.
+MAX_UNKNOWN = 2
+CAPS_HEADING_MIN_LETTERS = 8
+# A place name in capitals, maybe with a country or a date and an agency:
+# "WASHINGTON", "CIUDAD DE MÉXICO (EFE)", "ROMA, 28 LUG -".
+_DATELINE = re.compile(
+    r"^[A-ZÀ-Ý][A-ZÀ-Ý'’.\-]{2,}(?:\s+[A-ZÀ-Ý][A-ZÀ-Ý'’.\-]*){0,3}"
+    r"(?:\s*,\s*[\w'’.\-]+(?:\s+[\w'’.\-]+){0,3})?"
+    r"(?:\s*\([A-Z][A-Za-z]{1,10}\))?\s*[.,–—\-]*$"
+)
+_FINISHED = re.compile(r"[.!?…]\W*$")
 
 
 def decide(
@@ -102,31 +117,40 @@ def decide(
             removed[index] = edge_verdict(index) or chrome
 
     # The head: bylines, date lines, share rows... often sit under the title and standfirst,
-    # which are content but not the start of the body, so the peel steps over them.
+    # which are content but not the start of the body, so the peel steps over them; and over a
+    # dateline in capitals ("WASHINGTON"), which stays.
     titles = 0
+    peel = _Peel(blocks, removed, seen_chrome=start > 0)
     for index in range(start, end):
         if index in removed:
+            peel.chrome()
             continue
         verdict = edge_verdict(index)
-        if verdict is None:
-            if blocks[index].kind == HEADING and titles < TITLE_BLOCKS:
-                titles += 1
-                continue
+        if verdict is not None:
+            peel.chrome(index, verdict)
+        elif blocks[index].kind == HEADING and titles < TITLE_BLOCKS:
+            titles += 1
+            peel.keep()
+        elif is_dateline(blocks[index]):
+            peel.keep()
+        elif not peel.unknown(index):
             break
-        removed[index] = verdict
 
-    # The tail: as at the head, and a marked-up heading with nothing after it but chrome heads
-    # nothing: it is a teaser headline, a widget title, a "Comments" bar.
+    # The tail: as at the head, and a heading with nothing after it but chrome heads nothing:
+    # it is a teaser headline, a widget title, a "Comments" bar, a section name in capitals.
     prose = [i for i in range(start, end) if i not in removed and features(blocks[i]).is_prose]
+    peel = _Peel(blocks, removed, seen_chrome=end < len(blocks))
     for index in reversed(range(start, end)):
         if index in removed:
+            peel.chrome()
             continue
         verdict = edge_verdict(index)
-        if verdict is None and prose and index > prose[0] and _marked_heading(blocks[index]):
+        if verdict is None and prose and index > prose[0] and _tail_heading(blocks[index]):
             verdict = HEADING_WITHOUT_BODY
-        if verdict is None:
+        if verdict is not None:
+            peel.chrome(index, verdict)
+        elif not peel.unknown(index):
             break
-        removed[index] = verdict
 
     if repeated and len(removed) == len(blocks) and REPEATED in removed.values():
         return decide(blocks, rules, None, find_article)
@@ -140,11 +164,67 @@ def _bare_label(rule: Rule, view: str) -> bool:
     return match is not None and not view[match.end() :].strip(" :-–—|›»>")
 
 
-def _marked_heading(block: Block) -> bool:
-    """A heading the page marked up as one (``#``), or a list item made of headings (a teaser
-    card: ``- ### Headline #### Standfirst``). A short line that merely looks like a heading
-    is not enough: it may be the article's last sentence without its full stop."""
-    return block.marked
+class _Peel:
+    """One end of the article, peeled block by block from the outside in.
+
+    A block a rule names is chrome. A block no rule names stops the peel, unless it is short
+    and lies between two chrome blocks: the label of a widget, a greeting, an account box's
+    title (``DATOS PERSONALES``, ``Bienvenido``) are as unknown to the rules as they are
+    obviously chrome by their neighbours. Up to :data:`MAX_UNKNOWN` such blocks in a row are
+    held back; the next chrome block sweeps them away (``between_chrome``), the first content
+    block keeps them and ends the peel.
+    """
+
+    def __init__(self, blocks: list[Block], removed: dict[int, Verdict], seen_chrome: bool):
+        self.blocks, self.removed = blocks, removed
+        self.seen_chrome = seen_chrome
+        self.pending: list[int] = []
+
+    def chrome(self, index: int | None = None, verdict: Verdict | None = None) -> None:
+        if index is not None and verdict is not None:
+            self.removed[index] = verdict
+        for held in self.pending:
+            self.removed[held] = BETWEEN_CHROME
+        self.pending = []
+        self.seen_chrome = True
+
+    def keep(self) -> None:
+        """A block that stays, but does not end the peel (a title, a dateline)."""
+        self.pending = []
+        self.seen_chrome = False
+
+    def unknown(self, index: int) -> bool:
+        """Hold back an unmatched block if its neighbours may still make it chrome; False
+        ends the peel."""
+        if not self.seen_chrome or len(self.pending) >= MAX_UNKNOWN:
+            return False
+        feature = features(self.blocks[index])
+        if feature.is_prose or feature.words > SHORT_WORDS:
+            return False
+        self.pending.append(index)
+        return True
+
+
+def is_dateline(block: Block) -> bool:
+    """A dateline in capitals on its own line: ``WASHINGTON``, ``CIUDAD DE MÉXICO (EFE)``."""
+    return _DATELINE.match(block.text) is not None
+
+
+def _tail_heading(block: Block) -> bool:
+    """A heading the page marked up as one (``#``), a list item made of headings (a teaser
+    card: ``- ### Headline #### Standfirst``), or a section name in capitals (``LO MÁS
+    VISTO``, ``NEWS DALLE PROVINCE``). A short line that merely looks like a heading is not
+    enough: it may be the article's last sentence without its full stop."""
+    if block.marked:
+        return True
+    text = block.text
+    letters = [char for char in text if char.isalpha()]
+    return (
+        len(letters) >= CAPS_HEADING_MIN_LETTERS
+        and len(text.split()) >= 2
+        and all(char.isupper() for char in letters)
+        and not _FINISHED.search(text)
+    )
 
 
 def _remove_label_list(blocks: list[Block], label: int, removed: dict[int, Verdict]) -> None:
@@ -152,7 +232,7 @@ def _remove_label_list(blocks: list[Block], label: int, removed: dict[int, Verdi
     prose, or the next heading followed by prose (a section heading of the article)."""
     following = [i for i in range(label + 1, len(blocks)) if i not in removed]
     for position, index in enumerate(following):
-        if features(blocks[index]).is_prose:
+        if features(blocks[index]).is_prose or is_dateline(blocks[index]):
             return
         if blocks[index].kind == HEADING:
             after = following[position + 1] if position + 1 < len(following) else None
