@@ -91,6 +91,13 @@ HTML_LINES = [
     "*Keith Bradsher contributed reporting from Hong Kong.*",
     "\\_\\_\\_",
     "Published 3:45 p.m. ET Nov. 19, 2019",
+    # Italian and Spanish chrome judged by rules and by its neighbours.
+    "RIPRODUZIONE RISERVATA © Copyright ANSA",
+    "VEA TAMBIÉN: Entre heces y guaricha",
+    "Hace 37 minutos",
+    "DATOS PERSONALES",
+    "WASHINGTON",
+    "Bienvenido",
 ]
 
 
