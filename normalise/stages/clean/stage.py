@@ -15,11 +15,13 @@ view (:func:`normalise.stages.clean.rules.plain_view`: no Markdown emphasis or e
 3. Boilerplate clusters at the head and the tail of the article, so "edge" rules and lines that
    repeat across the run (:mod:`.repetition`) peel blocks off both ends of the run,
    one at a time, stopping at the first block that is content. A sentence about cookies in
-   the middle of an article about cookies is content, and stays. At the head the peel steps
-   over up to two headings (title, standfirst), which stay: bylines and date lines sit under
-   them. At the tail a marked-up heading (``#``, or a list item made of headings: a teaser
-   card) with nothing but chrome after it heads nothing and goes too
-   (``heading_without_body``), provided some prose comes before it.
+   the middle of an article about cookies is content, and stays. One unknown line does not
+   stop the peel: up to two short unmatched blocks between two chrome blocks are chrome too
+   (``between_chrome``, see :class:`_Peel`). At the head the peel steps over up to two
+   headings (title, standfirst) and a dateline in capitals, which stay: bylines and date lines
+   sit under them. At the tail a marked-up heading (``#``, or a list item made of headings: a
+   teaser card) or a section name in capitals with nothing but chrome after it heads nothing
+   and goes too (``heading_without_body``), provided some prose comes before it.
 
 If lines repeated across the run would leave a document empty, the document is a copy of
 another one (syndicated in full), not chrome: the repetition verdicts are dropped for it.
