@@ -276,3 +276,30 @@ def test_plain_text_keeps_a_standfirst_and_paragraphs_without_a_final_full_stop(
     assert standfirst in doc.source_text
     assert open_paragraph in doc.source_text
     assert "Inicio" not in doc.source_text and "Aviso legal" not in doc.source_text
+
+
+@pytest.mark.parametrize("fmt", ["text", "html"])
+def test_a_thread_of_reader_comments_goes_however_long_the_comments(fmt):
+    thread = [
+        "Commenti",
+        "mario_rossi",
+        "3 ore fa",
+        "Finalmente una decisione sensata, ma i tempi di attuazione restano troppo lunghi e le "
+        "famiglie aspettano da anni un intervento serio sulle bollette.",
+        "Rispondi",
+        "lucia.b",
+        "2 ore fa",
+        "Sono d'accordo con chi dice che servono controlli, altrimenti i soldi finiranno come "
+        "sempre nelle mani sbagliate.",
+        "Rispondi",
+    ]
+    doc = clean("\n\n".join([ARTICLE["it"], *thread]), fmt)
+    assert words(doc.source_text) == words(ARTICLE["it"])
+    assert {r.reason for r in doc.removed} == {"reader_comments", "share_buttons", "navigation"}
+
+
+def test_the_last_paragraph_before_a_time_stamp_stays():
+    """Prose is a comment only between two comment blocks, not next to one."""
+    doc = clean(f"{ARTICLE['es']}\n\nHace 2 horas", "html")
+    assert words(doc.source_text) == words(ARTICLE["es"])
+    assert [r.rule for r in doc.removed] == ["reader_comments_es"]

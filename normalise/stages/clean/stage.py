@@ -62,6 +62,8 @@ OUTSIDE_ARTICLE = Verdict("outside_article", "content_density")
 LABEL_LIST = Verdict(RELATED_LINKS, "label_list")
 HEADING_WITHOUT_BODY = Verdict("navigation", "heading_without_body")
 BETWEEN_CHROME = Verdict("navigation", "between_chrome")
+READER_COMMENTS = "reader_comments"
+COMMENT_THREAD = Verdict(READER_COMMENTS, "comment_thread")
 # An unmatched block between two chrome blocks is chrome if it is this short and not prose...
 SHORT_WORDS = 15
 # ... and at most this many of them in a row.
@@ -122,14 +124,16 @@ def decide(
     # which are content but not the start of the body, so the peel steps over them; and over a
     # dateline in capitals ("WASHINGTON"), which stays.
     titles = 0
-    peel = _Peel(blocks, removed, seen_chrome=start > 0)
+    peel = _Peel(blocks, removed, outside=start - 1)
     for index in range(start, end):
         if index in removed:
-            peel.chrome()
+            if not peel.chrome(index, removed[index]):
+                break
             continue
         verdict = edge_verdict(index)
         if verdict is not None:
-            peel.chrome(index, verdict)
+            if not peel.chrome(index, verdict):
+                break
         elif blocks[index].kind == HEADING and titles < TITLE_BLOCKS:
             titles += 1
             peel.keep()
@@ -141,16 +145,18 @@ def decide(
     # The tail: as at the head, and a heading with nothing after it but chrome heads nothing:
     # it is a teaser headline, a widget title, a "Comments" bar, a section name in capitals.
     prose = [i for i in range(start, end) if i not in removed and features(blocks[i]).is_prose]
-    peel = _Peel(blocks, removed, seen_chrome=end < len(blocks))
+    peel = _Peel(blocks, removed, outside=end)
     for index in reversed(range(start, end)):
         if index in removed:
-            peel.chrome()
+            if not peel.chrome(index, removed[index]):
+                break
             continue
         verdict = edge_verdict(index)
         if verdict is None and prose and index > prose[0] and _tail_heading(blocks[index]):
             verdict = HEADING_WITHOUT_BODY
         if verdict is not None:
-            peel.chrome(index, verdict)
+            if not peel.chrome(index, verdict):
+                break
         elif not peel.unknown(index):
             break
 
@@ -175,25 +181,39 @@ class _Peel:
     obviously chrome by their neighbours. Up to :data:`MAX_UNKNOWN` such blocks in a row are
     held back; the next chrome block sweeps them away (``between_chrome``), the first content
     block keeps them and ends the peel.
+
+    Reader comments are the one kind of chrome made of prose: a block of any length between two
+    comment blocks (a time stamp, ``Responder``, ``Rispondi``) is a comment
+    (``comment_thread``), but only with comment blocks on both sides.
     """
 
-    def __init__(self, blocks: list[Block], removed: dict[int, Verdict], seen_chrome: bool):
+    def __init__(self, blocks: list[Block], removed: dict[int, Verdict], outside: int):
+        """``outside``: the block just outside this end of the run (chrome, if it exists)."""
         self.blocks, self.removed = blocks, removed
-        self.seen_chrome = seen_chrome
+        self.last: Verdict | None = removed.get(outside)
+        self.seen_chrome = self.last is not None
         self.pending: list[int] = []
+        self.comments: list[int] = []  # held back only as comments
 
-    def chrome(self, index: int | None = None, verdict: Verdict | None = None) -> None:
-        if index is not None and verdict is not None:
-            self.removed[index] = verdict
+    def chrome(self, index: int, verdict: Verdict) -> bool:
+        """A chrome block: it sweeps away the blocks held back before it. False when a block
+        held back as a comment meets chrome that is not a comment: that block was content,
+        and the peel ends there."""
+        if self.comments and verdict.reason != READER_COMMENTS:
+            return False
+        self.removed[index] = verdict
         for held in self.pending:
-            self.removed[held] = BETWEEN_CHROME
-        self.pending = []
+            self.removed[held] = COMMENT_THREAD if held in self.comments else BETWEEN_CHROME
+        self.pending, self.comments = [], []
         self.seen_chrome = True
+        self.last = verdict
+        return True
 
     def keep(self) -> None:
         """A block that stays, but does not end the peel (a title, a dateline)."""
-        self.pending = []
+        self.pending, self.comments = [], []
         self.seen_chrome = False
+        self.last = None
 
     def unknown(self, index: int) -> bool:
         """Hold back an unmatched block if its neighbours may still make it chrome; False
@@ -202,7 +222,9 @@ class _Peel:
             return False
         feature = features(self.blocks[index])
         if feature.is_prose or feature.words > SHORT_WORDS:
-            return False
+            if self.last is None or self.last.reason != READER_COMMENTS:
+                return False
+            self.comments.append(index)
         self.pending.append(index)
         return True
 
