@@ -125,3 +125,17 @@ def test_spanish_heading_between_paragraphs_without_blank_lines():
         (HEADING, "Implicaciones Estratégicas"),
         (PARAGRAPH, "Microsoft ha invertido más de trece mil millones de dólares."),
     ]
+
+
+def test_a_teaser_card_is_a_marked_list_item_without_its_heading_marks():
+    """Trafilatura writes a teaser card as a list item made of headings; our HTML rendering as
+    ``- # Headline Standfirst``. Either way no ``#`` reaches the text."""
+    for line in ("- ### Headline #### The standfirst", "- # Headline The standfirst"):
+        (block,) = split_blocks(line)
+        assert block.kind == LIST_ITEM and block.marked
+        assert "#" not in block.text and block.text.startswith("Headline")
+    (heading, item) = split_blocks("# Title\n- An item")
+    assert heading.marked and not item.marked
+    # A line that merely looks like a heading is not marked up.
+    (plain,) = split_blocks("Title Here")
+    assert plain.kind == HEADING and not plain.marked
