@@ -155,7 +155,7 @@ def test_labels_and_channel_prompts_inside_the_article_go(fmt, lang, line):
         ("es", "La foto de la cumbre dio la vuelta al mundo en pocas horas, según la agencia."),
         # A verb label is a label only with its separator: these are sentences.
         ("es", "Puede ver Netflix en su móvil sin pagar más, explicó la operadora"),
-        ("it", "Guarda anche Roma la commissione europea, secondo fonti diplomatiche"),
+        ("es", "Lea Michele protagonizará la nueva serie de la cadena, según la productora"),
         ("es", "Tendencia en alza para el dólar durante toda la semana"),
     ],
 )
