@@ -79,7 +79,7 @@ _DATELINE = re.compile(
 _FINISHED = re.compile(r"[.!?…]\W*$")
 
 
-def decide(
+def judge_blocks(
     blocks: list[Block],
     rules: tuple[Rule, ...],
     repeated: RepeatedLines | None = None,
@@ -161,7 +161,7 @@ def decide(
             break
 
     if repeated and len(removed) == len(blocks) and REPEATED in removed.values():
-        return decide(blocks, rules, None, find_article)
+        return judge_blocks(blocks, rules, None, find_article)
     return removed
 
 
@@ -295,7 +295,7 @@ def clean_document(
     repeated: RepeatedLines | None = None,
 ) -> Document:
     blocks = split_blocks(doc.raw_text)
-    removed = decide(blocks, rules, repeated, find_article=doc.format != "html")
+    removed = judge_blocks(blocks, rules, repeated, find_article=doc.format != "html")
     line_offsets = _line_offsets(doc.raw_text)
     segments: list[Segment] = []
     parts: list[str] = []
