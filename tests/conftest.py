@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -12,6 +13,21 @@ from normalise.testing.argos_builder import build_package
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _language_table_cache(tmp_path_factory):
+    """The compiled language tables (normalise/langid/cache.py) go to a folder of the test
+    session, not the user's cache; worker processes and CLI subprocesses inherit it."""
+    from normalise.langid.cache import CACHE_ENV
+
+    saved = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("normalise-cache"))
+    yield
+    if saved is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = saved
 
 
 class NetworkBlocked(RuntimeError):

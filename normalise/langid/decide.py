@@ -102,7 +102,7 @@ def judged_text(text: str, settings: Settings) -> str:
     rest = without_names(text)
     if rest is None:
         return text
-    letters = sum(ch.isalpha() for ch in rest)
+    letters = sum(map(str.isalpha, rest))
     if letters < settings.min_lang_chars or len(tokens(rest)) < settings.min_lang_words:
         return text
     return rest
@@ -164,7 +164,7 @@ def _second_opinion(guess: LanguageGuess, text: str, word_count: int) -> Languag
 def _from_characters(text: str, settings: Settings) -> LanguageGuess:
     """langdetect's character n-grams, checked by function words (steps 1-4)."""
     words = tokens(text)
-    letters = sum(ch.isalpha() for ch in text)
+    letters = sum(map(str.isalpha, text))
     if letters == 0:
         return _undetermined("no letters: only numbers, symbols or punctuation")
     ranked = ranking(text, settings.lang_seed)

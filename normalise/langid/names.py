@@ -37,7 +37,7 @@ def _core(chunk: str) -> str:
 
 
 def _capitalised(core: str) -> bool:
-    return bool(core) and core[0].isupper() and any(ch.isalpha() for ch in core)
+    return bool(core) and core[0].isupper() and any(map(str.isalpha, core))
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +83,7 @@ def name_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+    return sum(map(str.isalpha, text))
 
 
 def without_names(text: str) -> str | None:

@@ -28,6 +28,7 @@ from operator import itemgetter
 
 import numpy as np
 
+from .cache import Compiled, load_or_build, sources_digest
 from .evidence import tokens
 
 # A word missing from a language's list is taken to be a bit rarer than the list's last word
@@ -64,9 +65,35 @@ class WordVote:
 @dataclass(frozen=True)
 class WordTables:
     languages: tuple[str, ...]
-    rows: dict[str, int]
+    rows: WordIndex
     zipf: np.ndarray  # (words, languages) uint8, round(zipf * ZIPF_SCALE); 0 = not listed
     missing: np.ndarray  # (languages,) the Zipf frequency given to a word a list lacks
+
+
+class WordIndex:
+    """Word -> row of the tables, by binary search over the words sorted as UTF-8 bytes.
+
+    A dict of 380k words costs about 0.2 s to build in every process, even from the cache;
+    the sorted array is mapped from the cache as it is. A text asks for a few hundred words
+    at most, in one vectorised search."""
+
+    def __init__(self, words: np.ndarray):
+        self.words = words  # dtype S<n>, sorted; row i of the tables is words[i]
+        self.width = words.dtype.itemsize
+
+    def find(self, words: list[str]) -> list[int]:
+        """The row of each of ``words`` that the lists have, in order; the others left out."""
+        encoded = [word.encode("utf-8") for word in words]
+        fits = [0 < len(data) <= self.width for data in encoded]
+        query = np.array([data for data, ok in zip(encoded, fits, strict=True) if ok])
+        if not len(query):
+            return []
+        where = np.searchsorted(self.words, query.astype(self.words.dtype))
+        where = np.minimum(where, len(self.words) - 1)
+        return where[self.words[where] == query].tolist()
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and bool(self.find([word]))
 
 
 # wordfreq's codes where they differ from langdetect's
@@ -75,19 +102,32 @@ _CODES = {"fil": "tl", "nb": "no"}
 
 @lru_cache(maxsize=1)
 def tables() -> WordTables:
-    """Read the lists (about 0.7 s, once per process, on first use)."""
+    """The lists' tables, from the cache (``cache.py``; built there on first use, about 0.7 s,
+    once per machine and version of the lists)."""
     folder = resources.files("normalise.data").joinpath("words")
     entries = sorted(
-        (item.name.removesuffix(".txt.gz"), item)
+        (item.name.removesuffix(".txt.gz"), item.read_bytes())
         for item in folder.iterdir()
         if item.name.endswith(".txt.gz")
     )
+    digest = sources_digest(part for code, data in entries for part in (code.encode(), data))
+    compiled = load_or_build("words", digest, lambda: _compile(entries))
+    return WordTables(
+        tuple(compiled.lists["languages"]),
+        WordIndex(compiled.arrays["words"]),
+        compiled.arrays["zipf"],
+        compiled.arrays["missing"],
+    )
+
+
+def _compile(entries: list[tuple[str, bytes]]) -> Compiled:
+    """Read the lists (``entries``: language code and gzipped bytes) into the tables."""
     languages = tuple(_CODES.get(code, code) for code, _ in entries)
     words: list[str] = list(MARKS)
     columns = [languages.index(code) for code, _ in MARKS.values()]
     values = [round(zipf * ZIPF_SCALE) for _, zipf in MARKS.values()]
-    for column, (_, item) in enumerate(entries):
-        for line in gzip.decompress(item.read_bytes()).decode("utf-8").splitlines():
+    for column, (_, data) in enumerate(entries):
+        for line in gzip.decompress(data).decode("utf-8").splitlines():
             zipf, _, bucket = line.partition("\t")
             bucket_words = bucket.split()
             words += bucket_words
@@ -98,10 +138,15 @@ def tables() -> WordTables:
     row_of = np.array(itemgetter(*words)(rows), dtype=np.int64)
     matrix[row_of, np.array(columns)] = np.array(values, dtype=np.uint8)
     listed = np.where(matrix > 0, matrix, 255).min(axis=0).astype(np.float64) / ZIPF_SCALE
-    return WordTables(languages, rows, matrix, listed - MISSING_BELOW_LAST)
+    encoded = np.array([word.encode("utf-8") for word in rows])
+    order = np.argsort(encoded, kind="stable")
+    return Compiled(
+        {"words": encoded[order], "zipf": matrix[order], "missing": listed - MISSING_BELOW_LAST},
+        {"languages": list(languages)},
+    )
 
 
-def _words(text: str, listed: dict[str, int]) -> list[str]:
+def _words(text: str, listed: WordIndex) -> list[str]:
     folded = text.replace("’", "'")
     words = ["i"] * len(_PRONOUN_I.findall(folded))
     for token in _WORD.findall(folded):
@@ -118,7 +163,7 @@ def vote(text: str) -> WordVote:
     table = tables()
     words = _words(text, table.rows)[:MAX_WORDS]
     words += [mark for mark in MARKS if mark in text]
-    found = [table.rows[word] for word in words if word in table.rows]
+    found = table.rows.find(words)
     if not found:
         return WordVote(None, 0.0, 0, {})
     zipf = table.zipf[found].astype(np.float64) / ZIPF_SCALE

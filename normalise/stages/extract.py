@@ -14,6 +14,13 @@ from ..text.plain_html import render
 from .base import Stage
 
 _METADATA_FIELDS = ("date", "author", "sitename", "url")
+# What trafilatura is asked for (bench/pipeline.py times it alone with the same options).
+TRAFILATURA_OPTIONS = {
+    "include_comments": False,
+    "include_formatting": True,  # keeps <hi> in the tree; render() drops the marks
+    "deduplicate": False,
+    "with_metadata": True,
+}
 
 
 def extract_html(doc: Document) -> Document:
@@ -21,13 +28,7 @@ def extract_html(doc: Document) -> Document:
 
     note_html_lang(doc)
     try:
-        result = trafilatura.bare_extraction(
-            doc.raw_text,
-            include_comments=False,
-            include_formatting=True,  # keeps <hi> in the tree; render() drops the marks
-            deduplicate=False,
-            with_metadata=True,
-        )
+        result = trafilatura.bare_extraction(doc.raw_text, **TRAFILATURA_OPTIONS)
     except Exception as error:  # trafilatura raises a variety of parser errors
         return doc.fail(Status.ERROR, f"HTML extraction failed: {type(error).__name__}: {error}")
     text = render(result.body, doc.raw_text) if result is not None else ""

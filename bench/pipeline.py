@@ -1,0 +1,216 @@
+"""The pipeline around translation against extraction alone: documents per second, stage shares.
+
+Data: the extraction dev pages (``../shared/data/extraction-dev``: 61 pages, mostly English,
+with their whole visible text in ``page-text.json``), plus any folder of English HTML pages
+given with ``--html DIR`` (repeatable). Run from the repository root::
+
+    .venv/bin/python bench/pipeline.py [--html DIR]... [--rounds N] [--models-dir DIR]
+
+In one process, on the same pages:
+
+* HTML path: (p) trafilatura's ``bare_extraction`` alone, with the project's options, on the
+  pages already in memory; (q) ``normalise run --workers 1`` on the same pages as files (read,
+  decode, pre-pass, extract, clean, detect, segment, translate, write). It prints
+  ``(q)/(p) = x``: normalise's documents per second divided by trafilatura's. Target (issue
+  #19): >= 0.8.
+* Plain-text path: (p) the reflow step alone (``text.reflow.split_blocks``) on each page's
+  visible text; (q) ``normalise run --workers 1`` on the same texts as ``.txt`` files.
+
+For each (q), the stage shares come from the run report's ``stage_seconds`` (``other``: the
+pre-pass, the run state, writing the outputs). Each round runs (p) then (q); with
+``--rounds N`` the best round of each is kept (the first round of (q) also pays for loading
+the language profiles, a fixed cost per process). Last, the start-up cost: ``normalise run``
+on one short English file, in a fresh interpreter, minus the bare interpreter's start (target
+<= 0.5 s).
+
+Nothing is asserted: timings on a shared machine are noisy, so compared things run side by
+side, and the figures are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "extraction-dev"
+ONE_FILE_TEXT = (
+    "The council approved the new budget on Tuesday after a long debate.\n\n"
+    "Members said the plan would fund schools and repair roads across the county.\n"
+)
+
+
+def load_pages(data: Path, extra: list[Path]) -> dict[str, str]:
+    """name -> HTML of every page: the dev pages, then each extra folder's ``.html`` files."""
+    pages: dict[str, str] = {}
+    for path in sorted((data / "html").glob("*.html.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            pages[path.name.removesuffix(".gz")] = handle.read()
+    for folder in extra:
+        for path in sorted(folder.rglob("*.htm*")):
+            name = f"{folder.name}-{path.relative_to(folder).as_posix().replace('/', '-')}"
+            pages[name] = path.read_text("utf-8", errors="replace")
+    return pages
+
+
+def trafilatura_alone(pages: dict[str, str]) -> float:
+    """Seconds for ``bare_extraction`` over every page, with the extract stage's options."""
+    import trafilatura
+
+    from normalise.stages.extract import TRAFILATURA_OPTIONS
+
+    started = time.perf_counter()
+    for html in pages.values():
+        trafilatura.bare_extraction(html, **TRAFILATURA_OPTIONS)
+    return time.perf_counter() - started
+
+
+def reflow_alone(texts: dict[str, str]) -> float:
+    from normalise.text.reflow import split_blocks
+
+    started = time.perf_counter()
+    for text in texts.values():
+        split_blocks(text)
+    return time.perf_counter() - started
+
+
+def normalise_run(folder: Path, out: Path, models_dir: Path) -> tuple[float, dict]:
+    """Seconds for ``normalise run FOLDER --workers 1`` in this process, and its report."""
+    from normalise.cli.app import cli
+
+    if out.exists():
+        shutil.rmtree(out)
+    args = ["-q", "run", str(folder), "-o", str(out / "corpus.jsonl"), "--workers", "1"]
+    args += ["--models-dir", str(models_dir), "--fresh"]
+    started = time.perf_counter()
+    code = cli.main(args, standalone_mode=False)
+    elapsed = time.perf_counter() - started
+    if code not in (0, 3):
+        raise SystemExit(f"normalise run exited with {code}")
+    return elapsed, json.loads((out / "corpus.report.json").read_text("utf-8"))
+
+
+def startup_seconds(scratch: Path, models_dir: Path, rounds: int) -> tuple[float, float]:
+    """Best wall time of ``python -m normalise run one.txt`` and of ``python -c pass``."""
+    one = scratch / "one.txt"
+    one.write_text(ONE_FILE_TEXT, "utf-8")
+    command = [sys.executable, "-m", "normalise", "-q", "run", str(one), "-o"]
+    command += [str(scratch / "one-out" / "x.jsonl"), "--models-dir", str(models_dir)]
+    command += ["--fresh", "--workers", "1"]
+    bare = [sys.executable, "-c", "pass"]
+    best_run = best_bare = float("inf")
+    for _ in range(max(rounds, 3)):
+        started = time.perf_counter()
+        subprocess.run(bare, check=True)
+        best_bare = min(best_bare, time.perf_counter() - started)
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+        best_run = min(best_run, time.perf_counter() - started)
+        if done.returncode != 0:
+            raise SystemExit(f"normalise run on one file failed:\n{done.stderr}")
+    return best_run, best_bare
+
+
+def shares(report: dict) -> str:
+    stages = report["stage_seconds"]
+    total = sum(stages.values()) or 1.0
+    ordered = sorted(stages.items(), key=lambda kv: -kv[1])
+    return ", ".join(f"{name} {seconds:.2f}s ({seconds / total:.0%})" for name, seconds in ordered)
+
+
+def compare(
+    label: str,
+    baseline_name: str,
+    baseline,
+    inputs: dict[str, str],
+    folder: Path,
+    out: Path,
+    models_dir: Path,
+    rounds: int,
+) -> None:
+    best_p = best_q = float("inf")
+    best_report: dict = {}
+    first_q = 0.0
+    for round_index in range(rounds):
+        best_p = min(best_p, baseline(inputs))
+        elapsed, report = normalise_run(folder, out, models_dir)
+        if round_index == 0:
+            first_q = elapsed
+        if elapsed < best_q:
+            best_q, best_report = elapsed, report
+    n = len(inputs)
+    print(f"{label}: {n} documents")
+    print(f"  (p) {baseline_name:34} {best_p:6.2f} s  {n / best_p:7.1f} documents/s")
+    print(f"  (q) {'normalise run --workers 1':34} {best_q:6.2f} s  {n / best_q:7.1f} documents/s")
+    if rounds > 1:
+        print(f"      (first round of (q), profiles loading included: {first_q:.2f} s)")
+    print(f"  (q)/(p) = {best_p / best_q:.2f}")
+    print(f"  stage shares of (q): {shares(best_report)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="extraction-dev folder")
+    parser.add_argument("--html", type=Path, action="append", default=[], help="more HTML pages")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds; the best is kept")
+    parser.add_argument("--models-dir", type=Path, help="default: an empty folder (no models)")
+    parser.add_argument("--skip-text", action="store_true", help="only the HTML path")
+    parser.add_argument("--skip-startup", action="store_true", help="no start-up measurement")
+    args = parser.parse_args()
+    if not (args.data / "html").is_dir():
+        sys.exit(f"no pages at {args.data}/html: pass --data DIR (see /work/shared/data)")
+    with tempfile.TemporaryDirectory(prefix="bench-pipeline-") as name:
+        scratch = Path(name)
+        models_dir = args.models_dir or scratch / "no-models"
+        models_dir.mkdir(exist_ok=True, parents=True)
+        pages = load_pages(args.data, args.html)
+        html_folder = scratch / "html"
+        html_folder.mkdir()
+        for page, html in pages.items():
+            (html_folder / page).write_text(html, "utf-8")
+        compare(
+            "HTML path",
+            "trafilatura bare_extraction alone",
+            trafilatura_alone,
+            pages,
+            html_folder,
+            scratch / "out-html",
+            models_dir,
+            args.rounds,
+        )
+        if not args.skip_text:
+            visible = json.loads((args.data / "page-text.json").read_text("utf-8"))
+            texts = {f"{key}.txt": entry["articleBody"] for key, entry in sorted(visible.items())}
+            text_folder = scratch / "text"
+            text_folder.mkdir()
+            for page, text in texts.items():
+                (text_folder / page).write_text(text, "utf-8")
+            compare(
+                "plain-text path",
+                "reflow (split_blocks) alone",
+                reflow_alone,
+                texts,
+                text_folder,
+                scratch / "out-text",
+                models_dir,
+                args.rounds,
+            )
+        if not args.skip_startup:
+            run, bare = startup_seconds(scratch, models_dir, args.rounds)
+            print(
+                f"start-up: normalise run on one short file {run:.2f} s, bare interpreter "
+                f"{bare:.2f} s: {run - bare:.2f} s above it (target <= 0.5)"
+            )
+
+
+if __name__ == "__main__":
+    main()
