@@ -103,6 +103,9 @@ class Document:
     removed: list[Removal] = field(default_factory=list)
     translator: dict[str, str] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    # raw_text is already the page's extracted main text (by the extract stage, or kept from
+    # the pre-pass, see stages/extracted.py); not written out
+    extracted: bool = False
 
     def fail(self, status: str, reason: str) -> Document:
         self.status, self.reason = status, reason
@@ -116,10 +119,11 @@ class Document:
     def to_json(self) -> dict[str, Any]:
         """The canonical output record (see docs/schema.md).
 
-        Equal to ``dataclasses.asdict`` minus ``raw_text``, built by hand: ``asdict`` deep-copies
-        every value and cost ~5 ms per article, the main process's largest cost in a run."""
+        Equal to ``dataclasses.asdict`` minus ``raw_text`` and ``extracted``, built by hand:
+        ``asdict`` deep-copies every value and cost ~5 ms per article, the main process's
+        largest cost in a run."""
         data = _fields_of(self)
-        del data["raw_text"]
+        del data["raw_text"], data["extracted"]
         data["segments"] = [
             {**_fields_of(seg), "sentences": [_fields_of(s) for s in seg.sentences]}
             for seg in self.segments

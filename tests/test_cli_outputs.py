@@ -66,6 +66,7 @@ def test_run_writes_every_format_and_one_report(seeds_run):
     report = json.loads((seeds_run / "corpus.report.json").read_text())
     assert [e["format"] for e in report["exports"]] == ALL_FORMATS
     assert set(report["stage_seconds"]) == {
+        "prepass_read", "prepass_extract", "prepass_count",  # the repetition pre-pass
         "read", "extract", "clean", "detect", "sentences", "translate", "other"
     }  # fmt: skip
     assert report["sentences"]["translated"] > 0

@@ -59,17 +59,24 @@ def tokens(text: str) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=1)
+def _marker_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Per language with markers, one pattern that finds any of them: a marker written
+    "-xyz" at the end of a word, any other anywhere in it."""
+    patterns = []
+    for code, entry in tables().languages.items():
+        inside = [re.escape(m) for m in entry.markers if not m.startswith("-")]
+        ending = [re.escape(m[1:]) for m in entry.markers if m.startswith("-")]
+        alternatives = [*inside, *(f"(?:{suffix})\\Z" for suffix in ending)]
+        if alternatives:
+            patterns.append((code, re.compile("|".join(alternatives))))
+    return tuple(patterns)
+
+
 @lru_cache(maxsize=65536)
 def _marked_languages(word: str) -> tuple[str, ...]:
     """The languages whose markers ``word`` carries (cached: words repeat a lot)."""
-    return tuple(
-        code
-        for code, entry in tables().languages.items()
-        if any(
-            word.endswith(marker[1:]) if marker.startswith("-") else marker in word
-            for marker in entry.markers
-        )
-    )
+    return tuple(code for code, pattern in _marker_patterns() if pattern.search(word))
 
 
 def evidence(text: str, languages: tuple[str, ...]) -> Counter[str]:

@@ -4,11 +4,17 @@ Whether a line repeats is a fact about the whole run (see
 :mod:`normalise.stages.clean.repetition`), so it is counted before the main pass. Counting is a
 sum over documents, so the result is the same whatever the order of the inputs or the number of
 workers.
+
+Counting needs every input read, decoded and extracted; with an
+:class:`~normalise.stages.extracted.ExtractedStore` the pre-pass keeps those documents on disk,
+and the main pass goes on from them instead of reading and extracting each input again.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
+from time import perf_counter
 from typing import Protocol
 
 from ..batching import batched
@@ -16,7 +22,9 @@ from ..inputs.files import WorkItem
 from ..settings import Settings
 from ..stages.clean.repetition import RepeatedLines, RepeatThreshold, line_key
 from ..stages.extract import Extract
+from ..stages.extracted import ExtractedStore
 from ..stages.read import read
+from ..stages.timing import StageTimer
 from ..text.reflow import split_blocks
 
 KEY_BITS = 64
@@ -32,6 +40,7 @@ class LineCounter:
         self.counts: dict[int, int] = {}
         self.documents = 0
         self.level = 0  # keys below 2**(KEY_BITS - level) are tracked
+        self.seconds: dict[str, float] = {}  # the pre-pass's time per step, for the report
 
     def _tracked(self, key: int) -> bool:
         return key >> (KEY_BITS - self.level) == 0 if self.level else True
@@ -51,6 +60,8 @@ class LineCounter:
     def merge(self, other: LineCounter) -> None:
         """Add another counter's counts (a shard of the same run)."""
         self.documents += other.documents
+        for step, seconds in other.seconds.items():
+            self.seconds[step] = self.seconds.get(step, 0.0) + seconds
         self.level = max(self.level, other.level)
         for key, count in other.counts.items():
             if self._tracked(key):
@@ -67,25 +78,58 @@ class LineCounter:
 
 
 class CountingEngine(Protocol):
+    # False when workers may run on other machines: the pre-pass then keeps nothing on disk
+    shares_disk: bool
+
     def map_line_counts(
-        self, groups: Iterable[list[WorkItem]], settings: Settings, max_lines: int
+        self,
+        groups: Iterable[list[WorkItem]],
+        settings: Settings,
+        max_lines: int,
+        store: ExtractedStore | None = None,
     ) -> Iterator[LineCounter]:
         """:func:`count_lines` over each group, on the engine's workers, in group order."""
         ...
 
 
+PREPASS_STEPS = ("prepass_read", "prepass_extract", "prepass_count")
+
+
 def count_lines(
-    items: Iterable[WorkItem], settings: Settings, max_lines: int = DEFAULT_MAX_LINES
+    items: Iterable[WorkItem],
+    settings: Settings,
+    max_lines: int = DEFAULT_MAX_LINES,
+    store: ExtractedStore | None = None,
 ) -> LineCounter:
-    """Read (and extract) ``items``; count the documents each line is in.
+    """Read (and extract) ``items``; count the documents each line is in, and keep each
+    document in ``store`` for the main pass.
 
     Lines are the blocks the cleaner will judge (after reflow), so that a footer is matched
     however it was wrapped. Unreadable inputs are skipped here; the main pass reports them.
     """
     counter = LineCounter(max_lines)
-    for doc in Extract(settings)(read(items, settings)):
+    timer = StageTimer(PREPASS_STEPS[:2])
+    pending: deque[WorkItem] = deque()  # the item whose document is coming: read is 1:1, lazy
+
+    def noted(items: Iterable[WorkItem]) -> Iterator[WorkItem]:
+        for item in items:
+            pending.append(item)
+            yield item
+
+    docs = timer.wrap(
+        "prepass_extract",
+        Extract(settings)(timer.wrap("prepass_read", read(noted(items), settings))),
+    )
+    counting = 0.0
+    for doc in docs:
+        started = perf_counter()
+        item = pending.popleft()
+        if store is not None:
+            store.put(item, doc)
         if not doc.finished:
             counter.add_document(block.text for block in split_blocks(doc.raw_text))
+        counting += perf_counter() - started
+    counter.seconds = {**timer.seconds(), "prepass_count": counting}
     return counter
 
 
@@ -94,18 +138,37 @@ def count_repeated_lines(
     settings: Settings,
     max_lines: int = DEFAULT_MAX_LINES,
     engine: CountingEngine | None = None,
+    store: ExtractedStore | None = None,
 ) -> RepeatedLines:
-    """The pre-pass over every input. With an ``engine`` (the local pool) the inputs are
-    counted in groups on its workers and the counts merged here: reading and extracting a
-    whole run in one process would be the run's serial bottleneck (hours for millions of HTML
-    pages), and the workers start up meanwhile. The merged counts are the same sums, so the
-    result does not depend on the engine."""
+    """The pre-pass over every input (see :func:`prepass`)."""
+    return prepass(items, settings, max_lines, engine, store)[0]
+
+
+def prepass(
+    items: Iterable[WorkItem],
+    settings: Settings,
+    max_lines: int = DEFAULT_MAX_LINES,
+    engine: CountingEngine | None = None,
+    store: ExtractedStore | None = None,
+) -> tuple[RepeatedLines, dict[str, float]]:
+    """The pre-pass over every input: the repeated lines, and the seconds of each step.
+    With an ``engine`` (the local pool) the inputs are counted in groups on its workers and
+    the counts merged here: reading and extracting a whole run in one process would be the
+    run's serial bottleneck (hours for millions of HTML pages), and the workers start up
+    meanwhile. The merged counts are the same sums, so the result does not depend on the
+    engine. ``store`` keeps every document read for the main pass; an engine whose workers
+    do not share this machine's disk is given none. With the check off there is nothing to
+    count and nothing is read."""
     threshold = RepeatThreshold(settings.repeat_documents, settings.repeat_share)
     if not threshold.enabled:
-        return LineCounter(max_lines).result(threshold)
+        return LineCounter(max_lines).result(threshold), {}
     if engine is None:
-        return count_lines(items, settings, max_lines).result(threshold)
+        counter = count_lines(items, settings, max_lines, store)
+        return counter.result(threshold), counter.seconds
+    if not getattr(engine, "shares_disk", False):
+        store = None
     counter = LineCounter(max_lines)
-    for part in engine.map_line_counts(batched(items, COUNT_GROUP_SIZE), settings, max_lines):
+    groups = batched(items, COUNT_GROUP_SIZE)
+    for part in engine.map_line_counts(groups, settings, max_lines, store):
         counter.merge(part)
-    return counter.result(threshold)
+    return counter.result(threshold), counter.seconds

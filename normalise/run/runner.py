@@ -12,10 +12,11 @@ from ..inputs import Inputs
 from ..record import Document
 from ..settings import Settings
 from ..stages.clean.repetition import RepeatedLines
+from ..stages.extracted import ExtractedStore
 from ..stages.pipeline import Pipeline
 from .duplicates import DuplicateFlagger
 from .engines import Engine, PipelineFactory
-from .prepass import count_repeated_lines
+from .prepass import prepass
 from .report import RunReport
 from .sharded import DEFAULT_SHARD_SIZE, ShardedRun
 
@@ -59,17 +60,27 @@ class Run:
         self.pipeline = pipeline
         self.on_note = on_note
         self.report = RunReport()
+        # what the pre-pass read and extracted, for the main pass (see stages/extracted.py)
+        self.extracted: ExtractedStore | None = None
+        self.prepass_seconds: dict[str, float] = {}
 
     def prepass(self, inputs: Inputs) -> RepeatedLines | None:
         """Lines repeated across the inputs; None when the inputs can be read only once, or a
-        pipeline was given (it carries its own)."""
+        pipeline was given (it carries its own). The documents read on the way are kept in
+        :attr:`extracted` (beside the run's state, or in a temporary folder) until the run
+        ends, so that the main pass reads and extracts nothing again."""
         if self.pipeline is not None:
             return None
         if not inputs.rereadable:
             log.info("%s is read once: the repeated-line check is off", inputs.description)
             return None
         counting = self.engine if hasattr(self.engine, "map_line_counts") else None
-        return count_repeated_lines(inputs.items, self.settings, engine=counting)
+        if counting is None or getattr(counting, "shares_disk", False):
+            self.extracted = ExtractedStore.create(self.state_dir)
+        repeated, self.prepass_seconds = prepass(
+            inputs.items, self.settings, engine=counting, store=self.extracted
+        )
+        return repeated
 
     def documents(self, inputs: Inputs) -> Iterator[Document]:
         """Every document of ``inputs``, finished, in input order."""
@@ -84,13 +95,18 @@ class Run:
             for doc in DuplicateFlagger()(stream):
                 self.report.add(doc)
                 yield doc
+            self.report.stage_seconds = {**self.prepass_seconds, **self.report.stage_seconds}
             self.report.finish()
         finally:
             if self.engine is not None and hasattr(self.engine, "close"):
                 self.engine.close()
+            if self.extracted is not None:
+                self.extracted.close()
 
     def _in_process(self, inputs: Inputs, repeated: RepeatedLines | None) -> Iterator[Document]:
-        pipeline = self.pipeline or Pipeline(self.settings, repeated=repeated)
+        pipeline = self.pipeline or Pipeline(
+            self.settings, repeated=repeated, extracted=self.extracted
+        )
         self.pipeline = pipeline
         yield from pipeline.process_items(inputs.items)
         stats = pipeline.stats()
@@ -101,7 +117,7 @@ class Run:
 
     def _sharded(self, inputs: Inputs, repeated: RepeatedLines | None) -> Iterator[Document]:
         assert self.engine is not None
-        factory = PipelineFactory(self.settings, repeated=repeated)
+        factory = PipelineFactory(self.settings, repeated=repeated, extracted=self.extracted)
         sharded = ShardedRun(
             self.state_dir, factory, self.engine, shard_size=self.shard_size, fresh=self.fresh
         )

@@ -34,7 +34,7 @@ def extract_html(doc: Document) -> Document:
     text = render(result.body, doc.raw_text) if result is not None else ""
     if not text.strip():
         return doc.fail(Status.EMPTY, "no main text found in the HTML page")
-    doc.raw_text = text
+    doc.raw_text, doc.extracted = text, True
     doc.title = (result.title or "").strip() or None
     for name in _METADATA_FIELDS:
         value = getattr(result, name, None)
@@ -44,9 +44,10 @@ def extract_html(doc: Document) -> Document:
 
 
 class Extract(Stage):
-    """HTML pages to their main text; plain text passes through."""
+    """HTML pages to their main text; plain text, and pages the pre-pass extracted already,
+    pass through."""
 
     name = "extract"
 
     def process(self, doc: Document) -> Document:
-        return extract_html(doc) if doc.format == "html" else doc
+        return extract_html(doc) if doc.format == "html" and not doc.extracted else doc

@@ -16,6 +16,7 @@ from .clean.repetition import RepeatedLines
 from .clean.stage import Clean
 from .detect import Detect
 from .extract import Extract
+from .extracted import ExtractedStore
 from .read import Read
 from .sentences import Sentences
 from .timing import StageTimer
@@ -23,11 +24,18 @@ from .translate import Translate
 
 
 class Pipeline:
-    def __init__(self, settings: Settings | None = None, repeated: RepeatedLines | None = None):
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        repeated: RepeatedLines | None = None,
+        extracted: ExtractedStore | None = None,
+    ):
         """``repeated``: the lines that repeat across the run, from the pre-pass
-        (:func:`normalise.run.prepass.count_repeated_lines`); None skips that check."""
+        (:func:`normalise.run.prepass.count_repeated_lines`); None skips that check.
+        ``extracted``: the documents the pre-pass read and extracted, taken from there
+        instead of being read again; None reads every input."""
         self.settings = settings or Settings()
-        self.read = Read(self.settings)
+        self.read = Read(self.settings, extracted)
         self.translate = Translate(self.settings)
         # after read: the stages that take decoded documents
         self.stages: tuple[Stage, ...] = (

@@ -13,6 +13,7 @@ from ..record import Document, Status
 from ..settings import Settings
 from ..text.encoding import BinaryContent, decode, normalise_newlines
 from .base import Stage
+from .extracted import ExtractedStore
 
 HTML_EXTENSIONS = (".html", ".htm")
 
@@ -121,12 +122,29 @@ def read_record(item: InputRecord, settings: Settings | None = None) -> Document
 
 
 class Read(Stage):
-    """The first stage: work items (files, records) in, decoded documents out."""
+    """The first stage: work items (files, records) in, decoded documents out. With an
+    ``extracted`` store (filled by the run's pre-pass), an input kept there is taken from it,
+    read, decoded and extracted already, instead of being read again."""
 
     name = "read"
 
+    def __init__(self, settings: Settings, extracted: ExtractedStore | None = None) -> None:
+        super().__init__(settings)
+        self.extracted = extracted
+
     def __call__(self, items: Iterable[WorkItem]) -> Iterator[Document]:  # type: ignore[override]
-        return read(items, self.settings)
+        if self.extracted is None:
+            return read(items, self.settings)
+        return self._kept_or_read(items, self.extracted)
+
+    def _kept_or_read(self, items: Iterable[WorkItem], store: ExtractedStore) -> Iterator[Document]:
+        for item in items:
+            doc = store.get(item)
+            if doc is None:
+                yield from read([item], self.settings)
+            else:
+                self.stats.counters["inputs_from_prepass"] += 1
+                yield doc
 
 
 def read(items: Iterable[WorkItem], settings: Settings) -> Iterator[Document]:

@@ -12,6 +12,7 @@ from ...inputs.files import WorkItem
 from ...record import Document
 from ...settings import Settings
 from ...stages.clean.repetition import RepeatedLines
+from ...stages.extracted import ExtractedStore
 from ...stages.pipeline import Pipeline
 from ..shards import Shard, ShardResult, process_shard
 
@@ -22,9 +23,10 @@ class PipelineFactory:
 
     settings: Settings
     repeated: RepeatedLines | None = None  # the pre-pass's result; None: no such check
+    extracted: ExtractedStore | None = None  # what the pre-pass extracted; None: read again
 
     def __call__(self) -> Pipeline:
-        return Pipeline(self.settings, repeated=self.repeated)
+        return Pipeline(self.settings, repeated=self.repeated, extracted=self.extracted)
 
     def with_threads(self, threads: int) -> PipelineFactory:
         """This factory with CTranslate2 held to ``threads`` cores per worker: N workers on N

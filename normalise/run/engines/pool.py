@@ -27,6 +27,7 @@ from typing import Any
 
 from ...inputs.files import WorkItem
 from ...settings import Settings
+from ...stages.extracted import ExtractedStore
 from ...stages.pipeline import Pipeline
 from ..prepass import LineCounter, count_lines
 from ..shards import Shard, ShardResult, process_shard
@@ -59,8 +60,10 @@ def _run_shard(shard: Shard, digest: str, factory: bytes) -> ShardResult:
     return process_shard(_pipeline[1], shard)
 
 
-def _count(items: list[WorkItem], settings: Settings, max_lines: int) -> LineCounter:
-    return count_lines(items, settings, max_lines)
+def _count(
+    items: list[WorkItem], settings: Settings, max_lines: int, store: ExtractedStore | None
+) -> LineCounter:
+    return count_lines(items, settings, max_lines, store)
 
 
 class PoolEngine:
@@ -70,6 +73,7 @@ class PoolEngine:
     block), so the pre-pass and the main pass share it."""
 
     name = "local"
+    shares_disk = True  # the pre-pass's workers keep what they extract for the main pass
 
     def __init__(self, workers: int | None = None, start_method: str = "spawn"):
         self.workers = workers or available_cores()
@@ -124,10 +128,15 @@ class PoolEngine:
                 future.cancel()
 
     def map_line_counts(
-        self, groups: Iterable[list[WorkItem]], settings: Settings, max_lines: int
+        self,
+        groups: Iterable[list[WorkItem]],
+        settings: Settings,
+        max_lines: int,
+        store: ExtractedStore | None = None,
     ) -> Iterator[LineCounter]:
-        """The repetition pre-pass, one group of inputs per task, results in group order."""
-        tasks = ((_count, (group, settings, max_lines)) for group in groups)
+        """The repetition pre-pass, one group of inputs per task, results in group order;
+        the workers keep what they extract in ``store``."""
+        tasks = ((_count, (group, settings, max_lines, store)) for group in groups)
         return self._bounded(tasks, ordered=True)
 
     def map_shards(

@@ -22,6 +22,7 @@ from typing import Any
 
 from ...inputs.files import WorkItem
 from ...settings import Settings
+from ...stages.extracted import ExtractedStore
 from ...stages.pipeline import Pipeline
 from ..prepass import LineCounter, count_lines
 from ..shards import Shard, ShardResult, process_shard
@@ -52,8 +53,14 @@ class _Worker:
     def __init__(self) -> None:
         self._pipeline: tuple[str, Pipeline] | None = None
 
-    def count(self, items: list[WorkItem], settings: Settings, max_lines: int) -> LineCounter:
-        return count_lines(items, settings, max_lines)
+    def count(
+        self,
+        items: list[WorkItem],
+        settings: Settings,
+        max_lines: int,
+        store: ExtractedStore | None = None,
+    ) -> LineCounter:
+        return count_lines(items, settings, max_lines, store)
 
     def process(self, shard: Shard, digest: str, factory: list) -> ShardResult:
         if self._pipeline is None or self._pipeline[0] != digest:
@@ -135,8 +142,18 @@ class RayEngine:
                 self._ray.shutdown()
         self._ray, self._actors, self._started_ray = None, [], False
 
+    @property
+    def shares_disk(self) -> bool:
+        """A private local Ray runs on this machine; a cluster's nodes may not share a disk,
+        so there the pre-pass keeps nothing for the main pass (which extracts again)."""
+        return self.address is None
+
     def map_line_counts(
-        self, groups: Iterable[list[WorkItem]], settings: Settings, max_lines: int
+        self,
+        groups: Iterable[list[WorkItem]],
+        settings: Settings,
+        max_lines: int,
+        store: ExtractedStore | None = None,
     ) -> Iterator[LineCounter]:
         """The repetition pre-pass on the actors, one group of inputs per task, results in
         group order (the merge must not depend on which actor finished first)."""
@@ -148,7 +165,7 @@ class RayEngine:
         while True:
             for group in islice(pending, limit - len(in_flight)):
                 in_flight.append(
-                    actors[turn % len(actors)].count.remote(group, settings, max_lines)
+                    actors[turn % len(actors)].count.remote(group, settings, max_lines, store)
                 )
                 turn += 1
             if not in_flight:

@@ -1,0 +1,106 @@
+"""What the pre-pass read and extracted, kept on disk so that the main pass does not do it again.
+
+The repetition pre-pass (:mod:`.prepass`) must read, decode and extract every input to count its
+lines; the main pass needs exactly those documents to go on from (clean, detect, ...). Reading
+and extracting a page twice made the pre-pass cost as much as the main pass's extract stage,
+the largest stage of an English HTML run. So the pre-pass writes each document it extracted to an
+:class:`ExtractedStore`, and the main pass's read stage takes it from there instead of opening
+the input: each input is read, decoded and extracted once per run.
+
+The store is a folder of small JSON files, one per input, named by a digest of what identifies the
+input without reading it: a file's path, size and modification time (a file changed between the
+two passes is simply read again), a record's fields. Memory stays flat at any corpus size: nothing
+is held but the document in hand. The folder is made for one run and removed at its end
+(:meth:`ExtractedStore.close`); its disk use is the extracted text of the inputs.
+
+A run whose workers do not share this machine's disk (Ray on a cluster) keeps no store: its main
+pass extracts again, as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..inputs.files import InputFile, InputRecord, WorkItem
+from ..record import Document
+
+log = logging.getLogger("normalise")
+
+
+@dataclass(frozen=True)
+class ExtractedStore:
+    """Documents as the read and extract stages left them, by input; picklable (a path), so
+    pool workers write to it in the pre-pass and read from it in the main pass."""
+
+    root: Path
+
+    @classmethod
+    def create(cls, near: Path | None = None) -> ExtractedStore:
+        """A new, empty store in a folder of its own: inside ``near`` (the run's state folder,
+        on the output's disk) when given, else in the system's temporary folder."""
+        if near is not None:
+            near.mkdir(parents=True, exist_ok=True)
+        return cls(Path(tempfile.mkdtemp(prefix="extracted-", dir=near)))
+
+    def close(self) -> None:
+        """Remove the store and everything in it (the run is over)."""
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    @staticmethod
+    def key(item: WorkItem) -> str | None:
+        """What names ``item``'s entry, found without reading it; None for an input that is
+        not worth keeping (a rejected record) or cannot be looked at."""
+        if isinstance(item, InputFile):
+            try:
+                info = os.stat(item.path)
+            except OSError:
+                return None
+            name = f"file\0{item.relpath}\0{info.st_size}\0{info.st_mtime_ns}"
+        elif isinstance(item, InputRecord):
+            name = "record\0" + json.dumps(asdict(item), ensure_ascii=False, sort_keys=True)
+        else:
+            return None
+        return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.root / key[:2] / f"{key}.json"
+
+    def put(self, item: WorkItem, doc: Document) -> None:
+        """Keep ``doc`` (read and extracted from ``item``). A write that fails costs only the
+        time of extracting the input again in the main pass."""
+        key = self.key(item)
+        if key is None:
+            return
+        entry = {"document": doc.to_json(), "raw_text": doc.raw_text, "extracted": doc.extracted}
+        path = self._path(key)
+        try:
+            path.parent.mkdir(exist_ok=True)
+            scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            data = json.dumps(entry, ensure_ascii=False)
+            scratch.write_text(data, "utf-8", errors="surrogatepass")
+            os.replace(scratch, path)  # whole or absent: a reader never sees half an entry
+        except OSError as error:
+            log.debug("cannot keep the extracted %s in %s: %s", doc.source, self.root, error)
+
+    def get(self, item: WorkItem) -> Document | None:
+        """The document kept for ``item``, or None (not kept, or changed since)."""
+        key = self.key(item)
+        if key is None:
+            return None
+        try:
+            entry = json.loads(self._path(key).read_text("utf-8", errors="surrogatepass"))
+            doc = Document.from_json(entry["document"])
+            doc.raw_text, doc.extracted = entry["raw_text"], entry["extracted"]
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError) as error:  # damaged: read it again
+            log.debug("extracted entry for %s unreadable (%s): reading the input", item, error)
+            return None
+        return doc

@@ -1,0 +1,132 @@
+"""One pass over each input: the pre-pass keeps what it read and extracted, the main pass goes on
+from it (normalise/stages/extracted.py), and the output is what reading twice gave."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from normalise.inputs import open_inputs
+from normalise.record import Document
+from normalise.run.engines import InlineEngine, PoolEngine
+from normalise.run.runner import Run
+from normalise.settings import Settings
+from normalise.stages import extract as extract_module
+from normalise.stages import read as read_module
+from normalise.stages.extracted import ExtractedStore
+
+# the same last paragraph in every page: the pre-pass finds it repeated
+REPEATED = "<p>This story was produced by the Example Gazette's district desk team.</p>"
+
+
+def page(n: int) -> str:
+    body = "".join(
+        f"<p>Story {n}, paragraph {i}: the council met on Tuesday to discuss the new bus routes "
+        f"for district {n}, and residents asked for later services at weekends.</p>"
+        for i in range(3)
+    )
+    head = f"<html lang='en'><head><title>Story {n}</title></head>"
+    return f"{head}<body><article>{body}{REPEATED}</article></body></html>"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n in range(8):
+        (pages / f"p{n}.html").write_text(page(n), "utf-8")
+    (pages / "note.txt").write_text("A short plain text note about the bus routes.\n", "utf-8")
+    return pages
+
+
+@pytest.fixture
+def calls(monkeypatch) -> dict[str, list[str]]:
+    """Every file read and every page extracted, by name."""
+    seen: dict[str, list[str]] = {"read": [], "extract": []}
+    real_read, real_extract = read_module.read_file, extract_module.extract_html
+
+    def reading(item, settings):
+        seen["read"].append(item.relpath)
+        return real_read(item, settings)
+
+    def extracting(doc):
+        seen["extract"].append(doc.source)
+        return real_extract(doc)
+
+    monkeypatch.setattr(read_module, "read_file", reading)
+    monkeypatch.setattr(extract_module, "extract_html", extracting)
+    return seen
+
+
+def records(folder: Path, state: Path, engine=None) -> tuple[list[str], Run]:
+    job = Run(Settings(), engine or InlineEngine(), state_dir=state)
+    return [doc.dumps() for doc in job.documents(open_inputs(folder, Settings().extensions))], job
+
+
+def test_each_input_is_read_and_extracted_once(folder, tmp_path, calls):
+    lines, job = records(folder, tmp_path / "state")
+    names = sorted(path.name for path in folder.iterdir())
+    assert sorted(calls["read"]) == names
+    assert sorted(calls["extract"]) == [name for name in names if name.endswith(".html")]
+    assert job.report.counters["inputs_from_prepass"] == len(names)
+    assert len(lines) == len(names)
+    # the pre-pass still did its work: the footer repeats in every page and is removed
+    assert job.report.removed_by_reason["repeated_line"] == 8
+
+
+def test_the_output_is_what_reading_twice_gives(folder, tmp_path, monkeypatch):
+    once, _ = records(folder, tmp_path / "once")
+    with monkeypatch.context() as patch:
+        patch.setattr(ExtractedStore, "get", lambda self, item: None)
+        twice, job = records(folder, tmp_path / "twice")
+    assert "inputs_from_prepass" not in job.report.counters
+    assert once == twice
+
+
+def test_the_store_is_removed_when_the_run_ends(folder, tmp_path):
+    state = tmp_path / "state"
+    _, job = records(folder, state)
+    assert job.extracted is not None and not job.extracted.root.exists()
+    assert not list(state.glob("extracted-*"))
+
+
+def test_the_prepass_steps_are_in_the_report(folder, tmp_path):
+    _, job = records(folder, tmp_path / "state")
+    steps = job.report.to_json()["stage_seconds"]
+    assert {"prepass_read", "prepass_extract", "prepass_count", "read", "extract"} <= set(steps)
+
+
+def test_a_file_changed_between_the_passes_is_read_again(folder, tmp_path):
+    from normalise.inputs.files import InputFile
+
+    store = ExtractedStore.create(tmp_path)
+    path = folder / "p0.html"
+    item = InputFile(path, "p0.html")
+    doc = Document(id="p0", source="p0.html", format="html", raw_text="kept text", extracted=True)
+    store.put(item, doc)
+    kept = store.get(item)
+    assert kept is not None and kept.raw_text == "kept text" and kept.extracted
+    path.write_text(page(0) + "<!-- edited -->", "utf-8")
+    assert store.get(item) is None
+    store.close()
+    assert not store.root.exists()
+
+
+def test_a_damaged_entry_is_read_again(folder, tmp_path):
+    from normalise.inputs.files import InputFile
+
+    store = ExtractedStore.create(tmp_path)
+    item = InputFile(folder / "p1.html", "p1.html")
+    store.put(item, Document(id="p1", source="p1.html", raw_text="x"))
+    for entry in store.root.rglob("*.json"):
+        entry.write_text("{half an entry", "utf-8")
+    assert store.get(item) is None
+
+
+def test_pool_workers_share_the_store(folder, tmp_path):
+    reference, _ = records(folder, tmp_path / "inline")
+    with PoolEngine(2) as pool:
+        lines, job = records(folder, tmp_path / "pool", pool)
+    assert job.report.counters["inputs_from_prepass"] == 9
+    assert lines == reference
