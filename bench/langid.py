@@ -37,8 +37,8 @@ from normalise.langid import UNDETERMINED, decide  # noqa: E402
 from normalise.record import Document  # noqa: E402
 from normalise.settings import Settings  # noqa: E402
 from normalise.stages import detect as detect_module  # noqa: E402
-from normalise.stages.clean.stage import clean  # noqa: E402
-from normalise.stages.detect import detect, long_enough  # noqa: E402
+from normalise.stages.clean.stage import Clean  # noqa: E402
+from normalise.stages.detect import Detect, long_enough  # noqa: E402
 
 NTREX = REPO.parent / "shared" / "data" / "ntrex"
 DISTRACTORS = REPO / "bench" / "data" / "langid"
@@ -96,7 +96,7 @@ def as_documents(texts: list[str], prefix: str) -> list[Document]:
 
 
 def detect_documents(texts: list[str], settings: Settings, prefix: str) -> list[str]:
-    docs = detect(clean(as_documents(texts, prefix), settings), settings)
+    docs = Detect(settings)(Clean(settings)(as_documents(texts, prefix)))
     return [doc.lang or UNDETERMINED for doc in docs]
 
 

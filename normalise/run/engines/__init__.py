@@ -14,11 +14,17 @@ engine implements :class:`Engine` (and, to run the pre-pass on its workers,
 
 from __future__ import annotations
 
-from .base import Engine, InlineEngine, PipelineFactory, available_cores
-from .pool import PoolEngine
-from .ray_engine import RayEngine, RayUnavailable
+from typing import TYPE_CHECKING, Any
+
+from .base import Engine, InlineEngine, PipelineFactory, RayUnavailable, available_cores
+
+if TYPE_CHECKING:
+    from .pool import PoolEngine
+    from .ray_engine import RayEngine
 
 ENGINES = ("local", "ray")
+# imported on first use: a run with one worker needs neither multiprocessing nor Ray's engine
+_LAZY = {"PoolEngine": ".pool", "RayEngine": ".ray_engine"}
 
 __all__ = [
     "ENGINES",
@@ -37,9 +43,21 @@ def make_engine(engine: str, workers: int | None, address: str | None = None) ->
     """The engine for ``--engine``/``--workers``/``--address``. One local worker runs in this
     process (no pool to start); Ray itself is imported only when a Ray engine starts."""
     if engine == "ray":
+        from .ray_engine import RayEngine
+
         return RayEngine(workers, address)
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if workers == 1:
         return InlineEngine()
+    from .pool import PoolEngine
+
     return PoolEngine(workers)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -41,6 +41,11 @@ class PipelineFactory:
         return replace(self, settings=replace(settings, inter_threads=inter, intra_threads=intra))
 
 
+class RayUnavailable(RuntimeError):
+    """Ray is not installed, or the cluster cannot be reached. (Here, not in ray_engine.py,
+    so that the command line can catch it without importing an engine it does not use.)"""
+
+
 def available_cores() -> int:
     """Cores this process may run on (the affinity mask, not the machine's total)."""
     try:

@@ -26,12 +26,8 @@ from ...stages.extracted import ExtractedStore
 from ...stages.pipeline import Pipeline
 from ..prepass import LineCounter, count_lines
 from ..shards import Shard, ShardResult, process_shard
-from .base import PipelineFactory, available_cores
+from .base import PipelineFactory, RayUnavailable, available_cores
 from .pool import IN_FLIGHT_PER_WORKER
-
-
-class RayUnavailable(RuntimeError):
-    """Ray is not installed, or the cluster cannot be reached."""
 
 
 def _import_ray():

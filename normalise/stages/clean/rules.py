@@ -128,4 +128,9 @@ def load_rules(extra_files: Iterable[Path] = ()) -> tuple[Rule, ...]:
 
 
 def first_match(rules: Iterable[Rule], text: str) -> Rule | None:
-    return next((rule for rule in rules if rule.matches(text)), None)
+    """The first rule that matches ``text`` (:meth:`Rule.matches`, with the words counted
+    once for all the rules, not once per rule: the cleaner's largest cost)."""
+    words = len(text.split())
+    return next(
+        (rule for rule in rules if words <= rule.max_words and rule.regex.search(text)), None
+    )
