@@ -79,8 +79,10 @@ def load_or_build(name: str, digest: str, build: Callable[[], Compiled]) -> Comp
 def _read(folder: Path) -> Compiled:
     with open(folder / "index.json", encoding="utf-8") as handle:
         index = json.load(handle)
+    # mapped, then seen as plain arrays: indexing a np.memmap builds a memmap object each time
+    # (through Python code), which made langdetect's inner loop 3.7 times slower
     arrays = {
-        array: np.load(folder / f"{array}.npy", mmap_mode="r", allow_pickle=False)
+        array: np.load(folder / f"{array}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
         for array in index["arrays"]
     }
     return Compiled(arrays, index["lists"])
