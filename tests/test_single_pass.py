@@ -130,3 +130,32 @@ def test_pool_workers_share_the_store(folder, tmp_path):
         lines, job = records(folder, tmp_path / "pool", pool)
     assert job.report.counters["inputs_from_prepass"] == 9
     assert lines == reference
+
+
+def test_records_in_process_are_extracted_once(calls):
+    """The Python API's way: records, no engine, nothing saved; the store is a temporary
+    folder."""
+    from normalise.inputs import python_inputs
+
+    inputs = [
+        {"id": f"r{n}", "text": page(n), "format": "html", "metadata": {"seen": [n]}}
+        for n in range(6)
+    ]
+    job = Run(Settings())
+    docs = list(job.documents(python_inputs(inputs)))
+    assert [doc.id for doc in docs] == [f"r{n}" for n in range(6)]
+    assert sorted(calls["extract"]) == [f"r{n}" for n in range(6)]
+    assert job.report.counters["inputs_from_prepass"] == 6
+    assert job.extracted is not None and not job.extracted.root.exists()
+
+
+def test_a_document_that_cannot_be_kept_is_read_again(tmp_path):
+    """Metadata given through the API may hold what JSON cannot (a set): the input is then
+    read again in the main pass, as without the store."""
+    from normalise.inputs.files import InputRecord
+
+    store = ExtractedStore.create(tmp_path)
+    item = InputRecord("r", "some text", metadata={"seen": {1, 2}})
+    doc = Document(id="r", source="r", raw_text="some text", metadata={"seen": {1, 2}})
+    store.put(item, doc)
+    assert store.get(item) is None

@@ -64,7 +64,8 @@ class ExtractedStore:
                 return None
             name = f"file\0{item.relpath}\0{info.st_size}\0{info.st_mtime_ns}"
         elif isinstance(item, InputRecord):
-            name = "record\0" + json.dumps(asdict(item), ensure_ascii=False, sort_keys=True)
+            fields = json.dumps(asdict(item), ensure_ascii=False, sort_keys=True, default=repr)
+            name = "record\0" + fields
         else:
             return None
         return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
@@ -81,12 +82,12 @@ class ExtractedStore:
         entry = {"document": doc.to_json(), "raw_text": doc.raw_text, "extracted": doc.extracted}
         path = self._path(key)
         try:
+            data = json.dumps(entry, ensure_ascii=False)
             path.parent.mkdir(exist_ok=True)
             scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-            data = json.dumps(entry, ensure_ascii=False)
             scratch.write_text(data, "utf-8", errors="surrogatepass")
             os.replace(scratch, path)  # whole or absent: a reader never sees half an entry
-        except OSError as error:
+        except (OSError, TypeError, ValueError) as error:  # no room; metadata JSON cannot hold
             log.debug("cannot keep the extracted %s in %s: %s", doc.source, self.root, error)
 
     def get(self, item: WorkItem) -> Document | None:
