@@ -159,3 +159,10 @@ def test_a_document_that_cannot_be_kept_is_read_again(tmp_path):
     doc = Document(id="r", source="r", raw_text="some text", metadata={"seen": {1, 2}})
     store.put(item, doc)
     assert store.get(item) is None
+
+
+def test_with_the_repeat_check_off_nothing_is_kept(folder, tmp_path, calls):
+    job = Run(Settings(repeat_documents=0), InlineEngine(), state_dir=tmp_path / "state")
+    docs = list(job.documents(open_inputs(folder, Settings().extensions)))
+    assert len(docs) == 9 and job.extracted is None
+    assert len(calls["read"]) == 9  # read once, by the main pass

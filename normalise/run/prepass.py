@@ -95,6 +95,11 @@ class CountingEngine(Protocol):
 PREPASS_STEPS = ("prepass_read", "prepass_extract", "prepass_count")
 
 
+def threshold_of(settings: Settings) -> RepeatThreshold:
+    """The run's repeat threshold; when it is off the pre-pass reads nothing."""
+    return RepeatThreshold(settings.repeat_documents, settings.repeat_share)
+
+
 def count_lines(
     items: Iterable[WorkItem],
     settings: Settings,
@@ -159,7 +164,7 @@ def prepass(
     engine. ``store`` keeps every document read for the main pass; an engine whose workers
     do not share this machine's disk is given none. With the check off there is nothing to
     count and nothing is read."""
-    threshold = RepeatThreshold(settings.repeat_documents, settings.repeat_share)
+    threshold = threshold_of(settings)
     if not threshold.enabled:
         return LineCounter(max_lines).result(threshold), {}
     if engine is None:

@@ -16,7 +16,7 @@ from ..stages.extracted import ExtractedStore
 from ..stages.pipeline import Pipeline
 from .duplicates import DuplicateFlagger
 from .engines import Engine, PipelineFactory
-from .prepass import prepass
+from .prepass import prepass, threshold_of
 from .report import RunReport
 from .sharded import DEFAULT_SHARD_SIZE, ShardedRun
 
@@ -75,7 +75,8 @@ class Run:
             log.info("%s is read once: the repeated-line check is off", inputs.description)
             return None
         counting = self.engine if hasattr(self.engine, "map_line_counts") else None
-        if counting is None or getattr(counting, "shares_disk", False):
+        reads = threshold_of(self.settings).enabled  # with the check off, nothing is read
+        if reads and (counting is None or getattr(counting, "shares_disk", False)):
             self.extracted = ExtractedStore.create(self.state_dir)
         repeated, self.prepass_seconds = prepass(
             inputs.items, self.settings, engine=counting, store=self.extracted
