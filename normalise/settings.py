@@ -8,6 +8,11 @@ from pathlib import Path
 
 DEFAULT_EXTENSIONS: tuple[str, ...] = (".txt", ".md", ".html", ".htm")
 MODELS_DIR_ENV = "NORMALISE_MODELS_DIR"
+DEVICES: tuple[str, ...] = ("cpu", "cuda", "auto")
+COMPUTE_TYPES: tuple[str, ...] = (
+    "default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16",
+    "float16", "bfloat16", "float32",
+)  # fmt: skip
 
 
 def xdg_data_home() -> Path:
@@ -24,6 +29,9 @@ def default_models_dir() -> Path:
 
 @dataclass(frozen=True)
 class Settings:
+    """Every option of a run, with its default: the CLI's options take their defaults from
+    these fields, so ``normalise run --help`` and the API cannot disagree."""
+
     # reading
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
     max_file_bytes: int = 20 * 1024 * 1024

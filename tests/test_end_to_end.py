@@ -119,8 +119,9 @@ def test_rerun_is_byte_identical(tmp_path, tiny_store):
 
 
 def test_without_models_documents_are_untranslated_with_exit_3(tmp_path):
+    """The Quickstart before `models pull`: the default store does not exist yet."""
     out = tmp_path / "corpus.jsonl"
-    result = run_cli("run", str(SEEDS), "-o", str(out), "--models-dir", str(tmp_path / "none"))
+    result = run_cli("run", str(SEEDS), "-o", str(out))
     assert result.returncode == 3
     records = read_records(out)
     assert len(records) == 5

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import itertools
-
-from normalise.cli.progress import Progress
 from normalise.inputs.files import Skipped
 from normalise.record import Document, Removal, Segment, Sentence
 from normalise.run.report import RunReport
@@ -63,7 +59,7 @@ def _doc(source, status, lang, sentences=0, removed=()):
 
 def test_report_accounts_for_every_input_and_counts():
     report = RunReport()
-    report.skip(Skipped("img.png", "unsupported file type .png"))
+    report.skip(Skipped("b.png", "unsupported file type .png"))  # between a.txt and b.txt
     report.add(_doc("a.txt", "translated", "it", 3, ["cookie_notice", "share_line"]))
     report.add(_doc("b.txt", "english", "en", 2, ["cookie_notice"]))
     report.add(_doc("c.txt", "error", None))
@@ -72,8 +68,8 @@ def test_report_accounts_for_every_input_and_counts():
     report.seconds = 4.0
     data = report.to_json()
     assert data["inputs"] == [
-        {"source": "img.png", "status": "skipped", "reason": "unsupported file type .png"},
         {"source": "a.txt", "id": "a.txt", "status": "translated"},
+        {"source": "b.png", "status": "skipped", "reason": "unsupported file type .png"},
         {"source": "b.txt", "id": "b.txt", "status": "english"},
         {"source": "c.txt", "id": "c.txt", "status": "error", "reason": "because"},
     ]
@@ -91,29 +87,5 @@ def test_report_accounts_for_every_input_and_counts():
     summary = report.summary()
     assert "5 sentences (3 translated, 1 cache hits)" in summary
     assert "time: translate 1.50s, read 0.50s" in summary
-    assert "img.png: unsupported file type .png" in summary
+    assert "b.png: unsupported file type .png" in summary
     assert "c.txt: error: because" in summary
-
-
-def test_progress_line_shows_documents_rate_and_eta():
-    clock, stream = FakeClock(), io.StringIO()
-    progress = Progress(10, enabled=True, stream=stream, interval=0.0, clock=clock)
-    for _ in range(4):
-        clock.now += 2.0
-        progress.update(sentences=5)
-    assert progress.line(clock.now) == (
-        "normalising 4/10 documents (40%), 2.5 sentences/s, ETA 0:00:12"
-    )
-    assert stream.getvalue().count("\r") == 4
-    unknown = Progress(None, enabled=True, stream=io.StringIO(), clock=clock)
-    unknown.update(3)
-    assert unknown.line(clock.now + 1) == "normalising 1 documents, 3.0 sentences/s"
-
-
-def test_progress_disabled_writes_nothing():
-    stream = io.StringIO()
-    ticks = itertools.count()
-    with Progress(3, enabled=False, stream=stream, interval=0.0, clock=lambda: next(ticks)) as p:
-        for _ in range(3):
-            p.update(1)
-    assert stream.getvalue() == ""

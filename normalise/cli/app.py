@@ -11,6 +11,7 @@ Exit codes (documented in the README):
 from __future__ import annotations
 
 import logging
+import shlex
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -35,37 +36,64 @@ from ..run.engines import ENGINES, RayUnavailable, make_engine
 from ..run.report import SUMMARY_LINES
 from ..run.sharded import DEFAULT_SHARD_SIZE
 from ..run.state import StateError
-from ..settings import Settings, default_models_dir
+from ..settings import COMPUTE_TYPES, DEVICES, Settings, default_models_dir
 from ..stages.clean.repetition import RepeatThreshold, ThresholdError
 from ..stages.clean.rules import PatternError, load_rules
+from . import validate
 from .common import (
     EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_PARTIAL,
     EXIT_USAGE,
     ConfigError,
+    given_models_dir,
+    global_models_dir_option,
     models_dir_option,
+    options_of,
+    setup_logging,
+    verbosity_options,
 )
 from .models import models
-from .progress import Progress
+from .progress import ProgressDisplay
 from .review import echo_result, review, review_path_for, write_review
 
 log = logging.getLogger("normalise")
 
 
-def _setup_logging(verbose: int, quiet: bool) -> None:
-    level = logging.WARNING if quiet else (logging.DEBUG if verbose > 1 else logging.INFO)
-    if verbose == 0:
-        level = logging.WARNING
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+class Interrupted(click.ClickException):
+    """Ctrl-C during a run: what was saved, and the command that resumes (exit code 130)."""
+
+    exit_code = EXIT_INTERRUPTED
+
+    def show(self, file=None) -> None:
+        click.echo(self.message, err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class NormaliseGroup(click.Group):
+    """The root command; it keeps the arguments it was given, for the resume hint."""
+
+    argv: list[str] = []
+
+    def main(self, args=None, *pargs, **kwargs):
+        NormaliseGroup.argv = list(sys.argv[1:] if args is None else args)
+        return super().main(args, *pargs, **kwargs)
+
+
+def resume_command() -> str:
+    """The command line that carries on an interrupted run (the same one, without --fresh)."""
+    return shlex.join(["normalise", *(arg for arg in NormaliseGroup.argv if arg != "--fresh")])
+
+
+@click.group(
+    cls=NormaliseGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="normalise")
-@click.option("-v", "--verbose", count=True, help="More logging (-vv for debug, tracebacks).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@verbosity_options
+@global_models_dir_option
 @click.pass_context
-def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
+def cli(ctx: click.Context) -> None:
     """Normalise Italian, Spanish and English articles into one aligned English corpus.
 
     \b
@@ -79,9 +107,11 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
       normalise models install translate-it_en-1_0.argosmodel
       normalise models list
       normalise models verify
+
+    -q, -v and --models-dir may also be given after the subcommand.
     """
-    ctx.obj = {"verbose": verbose, "quiet": quiet}
-    _setup_logging(verbose, quiet)
+    obj = options_of(ctx)
+    setup_logging(obj["verbose"], obj["quiet"])
 
 
 def _check_writable(path: Path, folder: bool = False) -> None:
@@ -188,7 +218,9 @@ def export_options(command):
         "source_langs",
         multiple=True,
         metavar="CODE",
-        help="Bitext formats: only sentences from this source language; repeatable.",
+        callback=lambda _ctx, _param, value: validate.languages("--lang", value),
+        help="Bitext formats: only sentences from this source language (it, es, …; "
+        "case-insensitive); repeatable.",
     )(command)
     command = click.option(
         "--include-english",
@@ -238,7 +270,7 @@ def _stdin_lines():
 @click.option("--keep-boilerplate", is_flag=True, help="Report boilerplate, but keep it.")
 @click.option(
     "--repeat-threshold",
-    default="5",
+    default=str(Settings.repeat_documents),
     show_default=True,
     metavar="N|SHARE",
     help="A line found in this many documents (5), this share of them (2%), or both (5,2%) "
@@ -247,19 +279,30 @@ def _stdin_lines():
 @click.option(
     "--assume-lang",
     metavar="CODE",
-    help="Language of documents whose language cannot be determined (too short, unclear).",
+    callback=lambda _ctx, _param, value: value and validate.language("--assume-lang", value),
+    help="Language of documents whose language cannot be determined (too short, unclear); "
+    "a code such as it or es. Detected languages are never overridden.",
 )
-@click.option("--beam-size", type=click.IntRange(1, 16), default=4, show_default=True)
 @click.option(
-    "--device", type=click.Choice(["cpu", "cuda", "auto"]), default="cpu", show_default=True
+    "--beam-size",
+    type=click.IntRange(1, 16),
+    default=Settings.beam_size,
+    show_default=True,
+    help="Translation hypotheses kept while decoding: higher is slower, sometimes better; "
+    "1 is greedy decoding.",
+)
+@click.option(
+    "--device",
+    type=click.Choice(DEVICES),
+    default=Settings.device,
+    show_default=True,
+    help="Where CTranslate2 translates: cpu, cuda (an NVIDIA GPU), or auto (cuda when one "
+    "is visible).",
 )
 @click.option(
     "--compute-type",
-    type=click.Choice(
-        ["default", "auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "int16"]
-        + ["float16", "bfloat16", "float32"]
-    ),
-    default="default",
+    type=click.Choice(COMPUTE_TYPES),
+    default=Settings.compute_type,
     show_default=True,
     help="CTranslate2 compute type: default = as the model was saved; auto = the fastest "
     "(BPE packages keep their saved type).",
@@ -267,14 +310,14 @@ def _stdin_lines():
 @click.option(
     "--inter-threads",
     type=click.IntRange(0),
-    default=0,
+    default=Settings.inter_threads,
     show_default=True,
     help="Batches decoded in parallel; 0 = automatic (2 on 2 cores).",
 )
 @click.option(
     "--intra-threads",
     type=click.IntRange(0),
-    default=0,
+    default=Settings.intra_threads,
     show_default=True,
     help="Threads per decoding batch; 0 = automatic (1 on 2 cores).",
 )
@@ -327,6 +370,7 @@ def _stdin_lines():
     is_flag=True,
     help="Also write the review page beside the JSONL corpus (corpus.review.html).",
 )
+@verbosity_options
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -375,9 +419,13 @@ def run(
       normalise run seeds/ -o out/corpus.jsonl --review
       normalise run crawl/ -o out/ --engine ray --address auto
     """
-    quiet = ctx.obj["quiet"]
+    quiet = options_of(ctx)["quiet"]
     if address and engine != "ray":
         raise ConfigError("--address is for --engine ray")
+    if engine == "ray":
+        validate.require_extra("ray")
+    if "parquet" in formats:
+        validate.require_extra("pyarrow")
     try:
         threshold = RepeatThreshold.parse(repeat_threshold)
     except ThresholdError as error:
@@ -385,7 +433,7 @@ def run(
     settings = Settings(
         repeat_documents=threshold.documents,
         repeat_share=threshold.share,
-        models_dir=models_dir or default_models_dir(),
+        models_dir=validate.models_dir(given_models_dir(ctx, models_dir), default_models_dir()),
         pattern_files=pattern_files,
         keep_boilerplate=keep_boilerplate,
         assume_lang=assume_lang,
@@ -407,38 +455,40 @@ def run(
         _check_writable(report_path)
     review_path = _review_path(targets) if with_review else None
 
-    inputs = open_inputs(input_path, settings.extensions, stdin=_stdin_lines())
-    log.info(
-        "input %s, %d skipped; output: %s",
-        inputs.description,
-        len(inputs.skipped),
-        ", ".join(f"{name} -> {target}" for name, target in targets),
-    )
-    state_dir = _state_dir(targets, output)
-    run = Run(
-        settings,
-        make_engine(engine, workers, address),
-        state_dir=state_dir,
-        shard_size=shard_size,
-        fresh=fresh,
-        on_note=(lambda note: None)
-        if quiet
-        else (lambda note: click.echo(f"note: {note}", err=True)),
-    )
-    options = ExportOptions(include_english, frozenset(source_langs))
-    show = not quiet and sys.stderr.isatty()
-    try:
-        with (
-            _open_exporters(targets, options) as exporters,
-            Progress(inputs.total, enabled=show) as bar,
-        ):
-            for doc in run.documents(inputs):
-                exporters.write(doc)
-                bar.update(sum(len(segment.sentences) for segment in doc.segments))
-    except (StateError, RayUnavailable) as error:
-        raise ConfigError(str(error)) from None
-    except OSError as error:  # disk full, output folder removed mid-run: not the input's fault
-        raise ConfigError(f"cannot write the output {output}: {error.strerror or error}") from None
+    with ProgressDisplay.for_stream(quiet) as display:
+        display.stage("listing inputs")
+        inputs = open_inputs(input_path, settings.extensions, stdin=_stdin_lines())
+        validate.has_inputs(inputs, input_path, settings.extensions)
+        log.info(
+            "input %s, %d skipped; output: %s",
+            inputs.description,
+            len(inputs.skipped),
+            ", ".join(f"{name} -> {target}" for name, target in targets),
+        )
+        state_dir = _state_dir(targets, output)
+        run = Run(
+            settings,
+            make_engine(engine, workers, address),
+            state_dir=state_dir,
+            shard_size=shard_size,
+            fresh=fresh,
+            on_note=(lambda note: None) if quiet else (lambda note: display.echo(f"note: {note}")),
+            on_progress=display,
+        )
+        options = ExportOptions(include_english, frozenset(source_langs))
+        try:
+            with _open_exporters(targets, options) as exporters:
+                for doc in run.documents(inputs):
+                    exporters.write(doc)
+        except (StateError, RayUnavailable) as error:
+            raise ConfigError(str(error)) from None
+        except KeyboardInterrupt:
+            display.close()
+            raise Interrupted(_interrupted(run, state_dir)) from None
+        except OSError as error:  # disk full, output folder removed mid-run: not the input's
+            raise ConfigError(
+                f"cannot write the output {output}: {error.strerror or error}"
+            ) from None
     report = run.report
     report.exports = _export_summary(exporters)
     if report_path is not None:
@@ -474,6 +524,26 @@ def run(
     ctx.exit(EXIT_OK if report.complete else EXIT_PARTIAL)
 
 
+def _interrupted(run: Run, state_dir: Path | None) -> str:
+    """What Ctrl-C leaves behind, and how to carry on."""
+    if state_dir is None:
+        return (
+            "interrupted: nothing was saved (the output goes to standard output, so progress "
+            f"is not kept); to start again: {resume_command()}"
+        )
+    saved = len(run.sharded.state.keys()) if run.sharded is not None else 0
+    if not saved:
+        return (
+            f"interrupted before any shard was complete; nothing saved in {state_dir}. "
+            f"To start again: {resume_command()}"
+        )
+    return (
+        f"interrupted: the previous output is untouched, and {saved} complete shard(s) are "
+        f"saved in {state_dir}. To resume where it stopped, run the same command: "
+        f"{resume_command()}"
+    )
+
+
 @cli.command("export")
 @click.argument(
     "corpus",
@@ -488,6 +558,7 @@ def run(
     help="A file (jsonl, tmx, tsv, parquet) or a folder (moses, text); - for standard output.",
 )
 @export_options
+@verbosity_options
 @click.pass_context
 def export_command(
     ctx: click.Context,
@@ -507,6 +578,8 @@ def export_command(
     """
     if not formats:
         raise ConfigError("choose an output format with --format (-f)")
+    if "parquet" in formats:
+        validate.require_extra("pyarrow")
     targets = _targets(formats, output)
     options = ExportOptions(include_english, frozenset(source_langs))
     bad: list[str] = []
@@ -521,7 +594,7 @@ def export_command(
     ):
         for doc in read_corpus(lines, on_error):
             exporters.write(doc)
-    if not ctx.obj["quiet"]:
+    if not options_of(ctx)["quiet"]:
         _echo_exports(_export_summary(exporters))
     for line in bad[:SUMMARY_LINES]:
         click.echo(f"skipped {line}", err=True)
@@ -546,12 +619,9 @@ def main() -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except click.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("interrupted: nothing was changed", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as error:
         if logging.getLogger().isEnabledFor(logging.DEBUG):
             raise

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
@@ -12,20 +11,41 @@ import click
 from ..argos.catalog import Catalog
 from ..argos.package import PackageError
 from ..argos.store import ModelStore
+from ..run.progress import ProgressEvent
 from ..settings import default_models_dir
-from .common import EXIT_PARTIAL, ConfigError, models_dir_option
+from . import validate
+from .common import (
+    EXIT_PARTIAL,
+    ConfigError,
+    given_models_dir,
+    global_models_dir_option,
+    models_dir_option,
+    options_of,
+    resolve_models_dir,
+    verbosity_options,
+)
+from .progress import ProgressDisplay
+
+
+def _existing_store(ctx: click.Context, flag: Path | None) -> Path:
+    """The store to read; one named explicitly must exist (see validate.models_dir)."""
+    return validate.models_dir(given_models_dir(ctx, flag), default_models_dir())
 
 
 @click.group()
+@verbosity_options
+@global_models_dir_option
 def models() -> None:
     """Manage Argos Translate packages (.argosmodel). Nothing here runs during `run`."""
 
 
 @models.command("list")
 @models_dir_option
-def models_list(models_dir: Path | None) -> None:
+@verbosity_options
+@click.pass_context
+def models_list(ctx: click.Context, models_dir: Path | None) -> None:
     """List installed packages (our store, then argospm's folder)."""
-    catalog = Catalog(models_dir or default_models_dir())
+    catalog = Catalog(_existing_store(ctx, models_dir))
     packages = catalog.all()
     if not packages:
         click.echo(f"no packages installed in {catalog.store.root}")
@@ -44,9 +64,13 @@ def models_list(models_dir: Path | None) -> None:
 )
 @models_dir_option
 @click.option("--replace", is_flag=True, help="Replace a package that is already installed.")
-def models_install(archives: tuple[Path, ...], models_dir: Path | None, replace: bool) -> None:
+@verbosity_options
+@click.pass_context
+def models_install(
+    ctx: click.Context, archives: tuple[Path, ...], models_dir: Path | None, replace: bool
+) -> None:
     """Install .argosmodel files into the store, offline. Each is validated first."""
-    store = ModelStore(models_dir or default_models_dir())
+    store = ModelStore(resolve_models_dir(ctx, models_dir))
     failed = 0
     for archive in archives:
         try:
@@ -65,7 +89,9 @@ def models_install(archives: tuple[Path, ...], models_dir: Path | None, replace:
 @models.command("pull")
 @click.argument("langs", nargs=-1, required=True)
 @models_dir_option
-def models_pull(langs: tuple[str, ...], models_dir: Path | None) -> None:
+@verbosity_options
+@click.pass_context
+def models_pull(ctx: click.Context, langs: tuple[str, ...], models_dir: Path | None) -> None:
     """Download the pinned LANG→en packages (network), verify sha256, install.
 
     \b
@@ -75,13 +101,15 @@ def models_pull(langs: tuple[str, ...], models_dir: Path | None) -> None:
     from ..argos.download import download
     from ..argos.manifest import pinned_for
 
-    store = ModelStore(models_dir or default_models_dir())
-    for lang in langs:
-        pinned = pinned_for(lang)
+    store = ModelStore(resolve_models_dir(ctx, models_dir))
+    codes = [validate.language("models pull", lang) for lang in langs]
+    pinned_packages = [pinned_for(code) for code in codes]
+    for lang, pinned in zip(langs, pinned_packages, strict=True):
         if pinned is None:
             raise ConfigError(f"no pinned package for {lang}→en in the manifest")
-        with click.progressbar(length=pinned.size or 0, label=pinned.name, file=sys.stderr) as bar:
-            progress = _ProgressAdapter(bar)
+    for pinned in pinned_packages:
+        with ProgressDisplay.for_stream(options_of(ctx)["quiet"], unit="bytes") as display:
+            progress = _download_progress(display, pinned.name, pinned.size)
             try:
                 with tempfile.TemporaryDirectory(dir=_ensure(store.root)) as tmp:
                     archive = download(pinned, Path(tmp), progress=progress)
@@ -93,15 +121,13 @@ def models_pull(langs: tuple[str, ...], models_dir: Path | None) -> None:
         click.echo(f"installed {package.name} in {store.root}")
 
 
-class _ProgressAdapter:
-    """Turns download(received, total) callbacks into progress bar increments."""
+def _download_progress(display: ProgressDisplay, name: str, size: int | None):
+    """download()'s (received, total) callback, as events for the display."""
 
-    def __init__(self, bar):
-        self.bar, self.seen = bar, 0
+    def progress(received: int, total: int | None) -> None:
+        display(ProgressEvent(name, received, total or size or None))
 
-    def __call__(self, received: int, total: int | None) -> None:
-        self.bar.update(received - self.seen)
-        self.seen = received
+    return progress
 
 
 def _ensure(folder: Path) -> Path:
@@ -111,11 +137,12 @@ def _ensure(folder: Path) -> Path:
 
 @models.command("verify")
 @models_dir_option
+@verbosity_options
 @click.pass_context
 def models_verify(ctx: click.Context, models_dir: Path | None) -> None:
     """Re-hash installed packages: every file against its install record, and the archive
     against the pinned manifest. Exit code 3 if any package fails."""
-    store = ModelStore(models_dir or default_models_dir())
+    store = ModelStore(_existing_store(ctx, models_dir))
     results = store.verify()
     if not results:
         click.echo(f"no packages installed in {store.root}")
@@ -134,9 +161,11 @@ def models_verify(ctx: click.Context, models_dir: Path | None) -> None:
 @models.command("remove")
 @click.argument("names", nargs=-1, required=True)
 @models_dir_option
-def models_remove(names: tuple[str, ...], models_dir: Path | None) -> None:
+@verbosity_options
+@click.pass_context
+def models_remove(ctx: click.Context, names: tuple[str, ...], models_dir: Path | None) -> None:
     """Remove installed packages by folder name (see `normalise models list`)."""
-    store = ModelStore(models_dir or default_models_dir())
+    store = ModelStore(_existing_store(ctx, models_dir))
     for name in names:
         try:
             click.echo(f"removed {store.remove(name)}")

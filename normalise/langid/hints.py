@@ -8,6 +8,7 @@ language.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _HTML_LANG = re.compile(
     r"<html\b[^>]*?\blang\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE
@@ -44,3 +45,13 @@ def note_html_lang(doc) -> None:
     code = html_lang(doc.raw_text)
     if code:
         doc.metadata.setdefault("lang_hint", code)
+
+
+@cache
+def known_codes() -> frozenset[str]:
+    """Every language code detection can give: langdetect's profile names (``zh-cn`` and
+    ``zh-tw`` also as ``zh``). Read from the installed profiles, so the list cannot drift."""
+    from importlib.resources import files
+
+    names = {entry.name for entry in files("langdetect").joinpath("profiles").iterdir()}
+    return frozenset(names | {name.split("-")[0] for name in names})

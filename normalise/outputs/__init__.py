@@ -1,8 +1,15 @@
 """Corpus exporters, one module per format, all fed from an iterable of documents.
 
-``-o`` names a file for single-file formats (jsonl, tmx, tsv, parquet) and a folder for
-multi-file formats (moses, text). With several formats at once, ``-o`` is a folder and each
-format gets its usual name inside it (``corpus.jsonl``, ``corpus.tmx``, ``moses/``, …).
+Where ``-o`` puts things (the table in docs/outputs.md; :func:`resolve_targets` follows it):
+
+- ``-`` is standard output (one of jsonl, tmx, tsv);
+- a name ending in the format's suffix (``x.jsonl``, ``x.tmx``, ``x.tsv``, ``x.parquet``), for
+  one single-file format, is that file;
+- an existing folder, a name ending in ``/``, or any other name is a folder: each single-file
+  format is ``corpus.<suffix>`` inside it, moses and text are ``moses/`` and ``text/`` inside
+  it, or the folder itself when they are the only format;
+- a name ending in another format's suffix (``-o x.jsonl -f tmx``; several formats, moses or
+  text with ``-o x.jsonl``) is refused: it would hide one format under another's name.
 """
 
 from __future__ import annotations
@@ -41,12 +48,23 @@ __all__ = [
 ]
 
 
+OUTPUT_SUFFIXES = {cls.suffix: name for name, cls in EXPORTERS.items() if cls.suffix}
+
+
 def _is_folder(output: str) -> bool:
     return Path(output).is_dir() or output.endswith(("/", "\\"))
 
 
+def _inside(folder: Path, name: str, alone: bool) -> Path:
+    """Where format ``name`` goes inside the output folder."""
+    cls = EXPORTERS[name]
+    if cls.multi_file:
+        return folder if alone else folder / name
+    return folder / f"corpus{cls.suffix}"
+
+
 def resolve_targets(formats: Sequence[str], output: str) -> list[tuple[str, Path | str]]:
-    """Where each format goes for ``-o output`` (see the module docstring)."""
+    """Where each format goes for ``-o output`` (the rules are in the module docstring)."""
     formats = list(dict.fromkeys(formats))
     unknown = [f for f in formats if f not in EXPORTERS]
     if unknown:
@@ -58,25 +76,22 @@ def resolve_targets(formats: Sequence[str], output: str) -> list[tuple[str, Path
                 f"got {', '.join(formats)}"
             )
         return [(formats[0], STDOUT)]
-    folder = Path(output)
-    if len(formats) == 1:
-        cls = EXPORTERS[formats[0]]
-        if not cls.multi_file:
-            return [(cls.name, folder / f"corpus{cls.suffix}" if _is_folder(output) else folder)]
-        if folder.exists() and not folder.is_dir():
-            raise ExportError(f"{cls.name} output is a folder, but {output} is a file")
-        return [(cls.name, folder)]
-    if folder.exists() and not folder.is_dir():
-        raise ExportError(f"with several formats, -o names a folder, but {output} is a file")
-    return [
-        (
-            name,
-            folder / name
-            if EXPORTERS[name].multi_file
-            else folder / f"corpus{EXPORTERS[name].suffix}",
+    path = Path(output)
+    suffix = path.suffix.lower()
+    if len(formats) == 1 and suffix == EXPORTERS[formats[0]].suffix and not _is_folder(output):
+        return [(formats[0], path)]
+    if suffix in OUTPUT_SUFFIXES and not _is_folder(output):
+        wanted = ", ".join(formats)
+        if len(formats) == 1 and not EXPORTERS[formats[0]].multi_file:
+            fix = f"name it {path.with_suffix(EXPORTERS[formats[0]].suffix)}"
+        else:
+            fix = f"give a folder, such as -o {path.with_suffix('')}/"
+        raise ExportError(
+            f"-o {output} names a {OUTPUT_SUFFIXES[suffix]} file, but the output is {wanted}: {fix}"
         )
-        for name in formats
-    ]
+    if path.exists() and not path.is_dir():
+        raise ExportError(f"-o {output} is a file, but {', '.join(formats)} go into a folder")
+    return [(name, _inside(path, name, len(formats) == 1)) for name in formats]
 
 
 class open_exporters:

@@ -13,7 +13,7 @@ and the main pass goes on from them instead of reading and extracting each input
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from time import perf_counter
 from typing import Protocol
 
@@ -26,6 +26,7 @@ from ..stages.extracted import ExtractedStore
 from ..stages.read import read
 from ..stages.timing import StageTimer
 from ..text.reflow import split_blocks
+from .progress import counted
 
 KEY_BITS = 64
 DEFAULT_MAX_LINES = 2_000_000
@@ -144,9 +145,10 @@ def count_repeated_lines(
     max_lines: int = DEFAULT_MAX_LINES,
     engine: CountingEngine | None = None,
     store: ExtractedStore | None = None,
+    on_counted: Callable[[int], None] | None = None,
 ) -> RepeatedLines:
     """The pre-pass over every input (see :func:`prepass`)."""
-    return prepass(items, settings, max_lines, engine, store)[0]
+    return prepass(items, settings, max_lines, engine, store, on_counted)[0]
 
 
 def prepass(
@@ -155,6 +157,7 @@ def prepass(
     max_lines: int = DEFAULT_MAX_LINES,
     engine: CountingEngine | None = None,
     store: ExtractedStore | None = None,
+    on_counted: Callable[[int], None] | None = None,
 ) -> tuple[RepeatedLines, dict[str, float]]:
     """The pre-pass over every input: the repeated lines, and the seconds of each step.
     With an ``engine`` (the local pool) the inputs are counted in groups on its workers and
@@ -163,17 +166,31 @@ def prepass(
     meanwhile. The merged counts are the same sums, so the result does not depend on the
     engine. ``store`` keeps every document read for the main pass; an engine whose workers
     do not share this machine's disk is given none. With the check off there is nothing to
-    count and nothing is read."""
+    count and nothing is read.
+
+    ``on_counted(n)`` is told the number of inputs counted so far, as counting goes (for a
+    progress display)."""
     threshold = threshold_of(settings)
     if not threshold.enabled:
         return LineCounter(max_lines).result(threshold), {}
     if engine is None:
+        if on_counted is not None:
+            items = counted(items, on_counted)
         counter = count_lines(items, settings, max_lines, store)
         return counter.result(threshold), counter.seconds
     if not getattr(engine, "shares_disk", False):
         store = None
-    counter = LineCounter(max_lines)
-    groups = batched(items, COUNT_GROUP_SIZE)
-    for part in engine.map_line_counts(groups, settings, max_lines, store):
+    sizes: deque[int] = deque()  # of the groups handed to the engine, not yet merged
+
+    def groups() -> Iterator[list[WorkItem]]:
+        for group in batched(items, COUNT_GROUP_SIZE):
+            sizes.append(len(group))
+            yield group
+
+    counter, done = LineCounter(max_lines), 0
+    for part in engine.map_line_counts(groups(), settings, max_lines, store):
         counter.merge(part)
+        done += sizes.popleft()
+        if on_counted is not None:
+            on_counted(done)
     return counter.result(threshold), counter.seconds

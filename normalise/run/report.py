@@ -7,6 +7,7 @@ depend on it.
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ class RunReport:
     by_status: Counter[str] = field(default_factory=Counter)
     by_lang: Counter[str] = field(default_factory=Counter)
     removed_by_reason: Counter[str] = field(default_factory=Counter)
-    inputs: list[dict[str, str]] = field(default_factory=list)  # every input, in order
+    inputs: list[dict[str, str]] = field(default_factory=list)  # every document, in order
     skipped: list[dict[str, str]] = field(default_factory=list)
     problems: list[dict[str, str]] = field(default_factory=list)
     duplicates: list[dict[str, str]] = field(default_factory=list)
@@ -38,6 +39,7 @@ class RunReport:
     exports: list[dict[str, Any]] = field(default_factory=list)  # what each format wrote
     execution: dict[str, Any] = field(default_factory=dict)  # engine, workers, shards resumed
     seconds: float = 0.0
+    boilerplate_kept: bool = False  # --keep-boilerplate: removals are found, not made
 
     def add(self, doc: Document) -> None:
         self.documents += 1
@@ -61,7 +63,16 @@ class RunReport:
 
     def skip(self, item: Skipped) -> None:
         self.skipped.append({"source": item.relpath, "reason": item.reason})
-        self.inputs.append({"source": item.relpath, "status": "skipped", "reason": item.reason})
+
+    def all_inputs(self) -> list[dict[str, str]]:
+        """Every input, documents and skipped files, in input order. A folder is read in
+        sorted order, so skipped files go in by name (heapq.merge: both lists are sorted);
+        record inputs skip nothing, so their order is kept as it is."""
+        skipped = [
+            {"source": entry["source"], "status": "skipped", "reason": entry["reason"]}
+            for entry in self.skipped
+        ]
+        return list(heapq.merge(self.inputs, skipped, key=lambda entry: entry["source"]))
 
     @property
     def complete(self) -> bool:
@@ -104,13 +115,15 @@ class RunReport:
             # kept for readers of schema-1 reports
             "docs_per_second": self._rate(self.documents),
             "exports": self.exports,
-            "inputs": self.inputs,
+            "boilerplate_kept": self.boilerplate_kept,
+            "inputs": self.all_inputs(),
         }
 
     def summary(self) -> str:
         statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.by_status.items()))
         langs = ", ".join(f"{lang}: {n}" for lang, n in sorted(self.by_lang.items()))
-        lines = [f"{self.documents} documents ({statuses}) in {self.seconds:.1f}s; {langs}"]
+        head = f"{self.documents} documents" + (f" ({statuses})" if statuses else "")
+        lines = [f"{head} in {self.seconds:.1f}s" + (f"; {langs}" if langs else "")]
         translated = self.counters.get("sentences_translated", 0)
         hits = self.counters.get("cache_hits", 0)
         rate = self._rate(self.sentences)
@@ -130,7 +143,12 @@ class RunReport:
             )
         if self.removed_by_reason:
             removed = ", ".join(f"{n} {r}" for r, n in sorted(self.removed_by_reason.items()))
-            lines.append(f"removed: {removed}")
+            label = (
+                "boilerplate found, kept (--keep-boilerplate)"
+                if self.boilerplate_kept
+                else "removed"
+            )
+            lines.append(f"{label}: {removed}")
         if self.duplicates:
             lines.append(
                 f"{len(self.duplicates)} duplicate(s) flagged (metadata.duplicate_of; kept)"

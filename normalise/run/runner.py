@@ -17,6 +17,7 @@ from ..stages.pipeline import Pipeline
 from .duplicates import DuplicateFlagger
 from .engines import Engine, PipelineFactory
 from .prepass import prepass, threshold_of
+from .progress import NORMALISING, PREPASS, OnProgress, ProgressEvent
 from .report import RunReport
 from .sharded import DEFAULT_SHARD_SIZE, ShardedRun
 
@@ -49,6 +50,7 @@ class Run:
         fresh: bool = False,
         pipeline: Pipeline | None = None,
         on_note: Callable[[str], None] = log.warning,
+        on_progress: OnProgress | None = None,
     ) -> None:
         if pipeline is not None and engine is not None:
             raise ValueError("a pipeline is for in-process runs; an engine builds its own")
@@ -59,10 +61,16 @@ class Run:
         self.fresh = fresh
         self.pipeline = pipeline
         self.on_note = on_note
-        self.report = RunReport()
+        self.on_progress = on_progress
+        self.report = RunReport(boilerplate_kept=settings.keep_boilerplate)
+        self.sharded: ShardedRun | None = None  # while and after a sharded run: its state
         # what the pre-pass read and extracted, for the main pass (see stages/extracted.py)
         self.extracted: ExtractedStore | None = None
         self.prepass_seconds: dict[str, float] = {}
+
+    def _progress(self, stage: str, done: int, total: int | None, sentences: int = 0) -> None:
+        if self.on_progress is not None:
+            self.on_progress(ProgressEvent(stage, done, total, sentences))
 
     def prepass(self, inputs: Inputs) -> RepeatedLines | None:
         """Lines repeated across the inputs; None when the inputs can be read only once, or a
@@ -78,8 +86,14 @@ class Run:
         reads = threshold_of(self.settings).enabled  # with the check off, nothing is read
         if reads and (counting is None or getattr(counting, "shares_disk", False)):
             self.extracted = ExtractedStore.create(self.state_dir)
+        if reads:
+            self._progress(PREPASS, 0, inputs.total)
         repeated, self.prepass_seconds = prepass(
-            inputs.items, self.settings, engine=counting, store=self.extracted
+            inputs.items,
+            self.settings,
+            engine=counting,
+            store=self.extracted,
+            on_counted=lambda done: self._progress(PREPASS, done, inputs.total),
         )
         return repeated
 
@@ -93,8 +107,13 @@ class Run:
                 stream = self._in_process(inputs, repeated)
             else:
                 stream = self._sharded(inputs, repeated)
+            self._progress(NORMALISING, 0, inputs.total)
+            done = sentences = 0
             for doc in DuplicateFlagger()(stream):
                 self.report.add(doc)
+                done += 1
+                sentences += sum(len(segment.sentences) for segment in doc.segments)
+                self._progress(NORMALISING, done, inputs.total, sentences)
                 yield doc
             self.report.stage_seconds = {**self.prepass_seconds, **self.report.stage_seconds}
             self.report.finish()
@@ -122,6 +141,7 @@ class Run:
         sharded = ShardedRun(
             self.state_dir, factory, self.engine, shard_size=self.shard_size, fresh=self.fresh
         )
+        self.sharded = sharded
         with sharded:
             if sharded.state.changed_options:
                 self.on_note(

@@ -38,6 +38,12 @@ def _import_ray():
     return ray
 
 
+def _ray_log_level() -> int:
+    """Ray's own logging (its start-up warnings) as loud as ours, at most WARNING: quiet when
+    ``normalise -q`` raised our level. ``ray.init`` sets the ``ray`` logger to this."""
+    return max(logging.WARNING, logging.getLogger("normalise").getEffectiveLevel())
+
+
 class _Worker:
     """The actor body: counts lines for the pre-pass, then processes shards with one pipeline.
 
@@ -105,14 +111,14 @@ class RayEngine:
                     address=self.address,
                     include_dashboard=False,
                     log_to_driver=False,
-                    logging_level=logging.WARNING,
+                    logging_level=_ray_log_level(),
                 )
             else:
                 ray.init(
                     num_cpus=self.workers or available_cores(),
                     include_dashboard=False,
                     log_to_driver=False,
-                    logging_level=logging.WARNING,
+                    logging_level=_ray_log_level(),
                 )
         except (ConnectionError, RuntimeError, ValueError) as error:
             where = self.address or "a local instance"
