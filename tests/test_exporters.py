@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import re
 import weakref
 import xml.etree.ElementTree as ET
 
@@ -258,6 +259,38 @@ def test_targets_for_one_and_several_formats(tmp_path):
     (tmp_path / "file").write_text("")
     with pytest.raises(ExportError, match="is a file"):
         resolve_targets(["text"], str(tmp_path / "file"))
+
+
+@pytest.mark.parametrize(
+    "formats, output, expected",
+    [  # the table in docs/outputs.md, row by row
+        (["jsonl"], "x.jsonl", ["x.jsonl"]),
+        (["parquet"], "x.PARQUET", ["x.PARQUET"]),
+        (["jsonl"], "out", ["out/corpus.jsonl"]),  # no suffix: a folder, not a file "out"
+        (["tmx"], "out/", ["out/corpus.tmx"]),
+        (["tmx"], "run.2024", ["run.2024/corpus.tmx"]),  # not an output suffix: a folder
+        (["moses"], "out", ["out"]),
+        (["jsonl", "moses"], "out", ["out/corpus.jsonl", "out/moses"]),
+        (["tmx"], "x.jsonl", "name it x.tmx"),
+        (["jsonl", "tmx"], "x.jsonl", "give a folder, such as -o x/"),
+        (["moses"], "x.tmx", "give a folder, such as -o x/"),
+    ],
+)
+def test_output_path_rules(tmp_path, monkeypatch, formats, output, expected):
+    monkeypatch.chdir(tmp_path)
+    if isinstance(expected, str):
+        with pytest.raises(ExportError, match=re.escape(expected)):
+            resolve_targets(formats, output)
+    else:
+        targets = resolve_targets(formats, output)
+        assert [str(target) for _, target in targets] == expected
+
+
+def test_an_existing_folder_with_a_file_suffix_is_a_folder(tmp_path):
+    (tmp_path / "x.jsonl").mkdir()
+    assert resolve_targets(["jsonl"], str(tmp_path / "x.jsonl")) == [
+        ("jsonl", tmp_path / "x.jsonl" / "corpus.jsonl")
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["tmx", "moses", "tsv", "text", "jsonl", "parquet"])

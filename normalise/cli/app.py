@@ -449,16 +449,15 @@ def run(
         load_rules(settings.pattern_files)
     except PatternError as error:
         raise ConfigError(str(error)) from None
-    targets = _targets(formats, output)
-    report_path = report_option or _report_path(targets, output)
-    if report_path is not None:
-        _check_writable(report_path)
-    review_path = _review_path(targets) if with_review else None
-
     with ProgressDisplay.for_stream(quiet) as display:
         display.stage("listing inputs")
         inputs = open_inputs(input_path, settings.extensions, stdin=_stdin_lines())
         validate.has_inputs(inputs, input_path, settings.extensions)
+        targets = _targets(formats, output)
+        report_path = report_option or _report_path(targets, output)
+        if report_path is not None:
+            _check_writable(report_path)
+        review_path = _review_path(targets) if with_review else None
         log.info(
             "input %s, %d skipped; output: %s",
             inputs.description,

@@ -56,8 +56,8 @@ class Eta:
         if self.started is None:
             self.started = now
         self.samples.append((now, done))
-        while len(self.samples) > 2 and now - self.samples[1][0] >= self.window_s:
-            self.samples.popleft()
+        while len(self.samples) > 2 and now - self.samples[0][0] > self.window_s:
+            self.samples.popleft()  # a start-up pause leaves the window with it
         rate = self.rate()
         if total is not None and rate and now - self._estimated_at >= 1.0:
             self.finishes.append(now + max(total - done, 0) / rate)
@@ -172,8 +172,8 @@ class ProgressDisplay:
             left = self.eta.left(now, self.done, self.total)
             if left is not None:
                 rates.append(f"ETA {clock_text(left)}")
-            elif self.total and self.done < self.total and self.done:
-                rates.append("ETA …")
+            elif self.mode == "tty" and self.total and 0 < self.done < self.total:
+                rates.append("ETA …")  # on a terminal: it comes once the rate settles
             return ", ".join(parts + rates)
 
     def _short_unit(self) -> str:

@@ -78,8 +78,9 @@ def resolve_targets(formats: Sequence[str], output: str) -> list[tuple[str, Path
         return [(formats[0], STDOUT)]
     path = Path(output)
     suffix = path.suffix.lower()
-    if len(formats) == 1 and suffix == EXPORTERS[formats[0]].suffix and not _is_folder(output):
-        return [(formats[0], path)]
+    single = EXPORTERS[formats[0]] if len(formats) == 1 else None
+    if single and single.suffix and suffix == single.suffix and not _is_folder(output):
+        return [(single.name, path)]
     if suffix in OUTPUT_SUFFIXES and not _is_folder(output):
         wanted = ", ".join(formats)
         if len(formats) == 1 and not EXPORTERS[formats[0]].multi_file:
