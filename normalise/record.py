@@ -116,8 +116,9 @@ class Document:
         """True once a stage has given the document a terminal status (empty, error)."""
         return self.status in Status.TERMINAL
 
-    def to_json(self) -> dict[str, Any]:
-        """The canonical output record (see docs/schema.md).
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical output record as a dict (see docs/schema.md); :meth:`to_json_line`
+        is the same record as the JSON line ``normalise run`` writes.
 
         Equal to ``dataclasses.asdict`` minus ``raw_text`` and ``extracted``, built by hand:
         ``asdict`` deep-copies every value and cost ~5 ms per article, the main process's
@@ -131,9 +132,11 @@ class Document:
         data["removed"] = [_fields_of(r) for r in self.removed]
         return {"schema": SCHEMA_VERSION, **data}
 
+    to_json = to_dict  # the name before 0.2; it never returned JSON text
+
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Document:
-        """Rebuild a document from its canonical record (the inverse of :meth:`to_json`)."""
+    def from_dict(cls, data: dict[str, Any]) -> Document:
+        """Rebuild a document from its canonical record (the inverse of :meth:`to_dict`)."""
         fields = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         fields["segments"] = [
             Segment(**{**seg, "sentences": [Sentence(**s) for s in seg.get("sentences", [])]})
@@ -142,9 +145,15 @@ class Document:
         fields["removed"] = [Removal(**r) for r in data.get("removed", [])]
         return cls(**fields)
 
-    def dumps(self) -> str:
-        text = json.dumps(self.to_json(), ensure_ascii=False, sort_keys=False)
+    from_json = from_dict  # the name before 0.2
+
+    def to_json_line(self) -> str:
+        """The record as one line of JSON text, without the newline: what ``normalise run``
+        writes. Unicode line separators are escaped, so every line splitter sees one line."""
+        text = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=False)
         for raw, escaped in _RAW_LINE_BREAKS:
             if raw in text:
                 text = text.replace(raw, escaped)
         return text
+
+    dumps = to_json_line  # the name before 0.2
