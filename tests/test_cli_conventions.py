@@ -291,3 +291,26 @@ def test_every_module_level_import_is_a_declared_dependency():
                 if _DISTRIBUTIONS.get(top, top).lower() not in declared:
                     missing.add(f"{top} ({path.relative_to(REPO)})")
     assert not missing
+
+
+def test_run_takes_its_defaults_from_settings():
+    """Issue 16: one place for every default, so `run --help` and the API cannot disagree."""
+    from normalise.settings import Settings
+    from normalise.stages.clean.repetition import RepeatThreshold
+
+    defaults = {param.name: param.default for param in cli.commands["run"].params}
+    for option, field in [
+        ("beam_size", "beam_size"),
+        ("device", "device"),
+        ("compute_type", "compute_type"),
+        ("inter_threads", "inter_threads"),
+        ("intra_threads", "intra_threads"),
+        ("max_batch_tokens", "max_batch_tokens"),
+        ("max_file_size", "max_file_bytes"),
+    ]:
+        assert defaults[option] == getattr(Settings, field), option
+    threshold = RepeatThreshold.parse(defaults["repeat_threshold"])
+    assert (threshold.documents, threshold.share) == (
+        Settings.repeat_documents,
+        Settings.repeat_share,
+    )

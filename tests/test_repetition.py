@@ -173,7 +173,8 @@ def test_cli_pre_pass_removes_a_syndication_footer(tmp_path):
             f"The mayor promised a decision on the {topic} by the end of the month.\n\n{footer}\n"
         )
     out = tmp_path / "out.jsonl"
-    args = ["run", str(folder), "-o", str(out), "--models-dir", str(tmp_path / "none")]
+    (tmp_path / "no-models").mkdir()
+    args = ["run", str(folder), "-o", str(out), "--models-dir", str(tmp_path / "no-models")]
     result = CliRunner().invoke(cli, [*args, "--repeat-threshold", "3"])
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in out.read_text().splitlines()]

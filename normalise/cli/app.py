@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import shlex
 import sys
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from pathlib import Path
 
 import click
@@ -237,6 +237,12 @@ def export_options(command):
     )(command)
 
 
+def _repeat_threshold_text(documents: int, share: float) -> str:
+    """A threshold as --repeat-threshold takes it: ``5``, ``2%``, ``5,2%``, or ``0`` (off)."""
+    parts = ([str(documents)] if documents else []) + ([f"{share * 100:g}%"] if share else [])
+    return ",".join(parts) or "0"
+
+
 def _stdin_lines():
     return sys.stdin.buffer
 
@@ -270,7 +276,7 @@ def _stdin_lines():
 @click.option("--keep-boilerplate", is_flag=True, help="Report boilerplate, but keep it.")
 @click.option(
     "--repeat-threshold",
-    default=str(Settings.repeat_documents),
+    default=_repeat_threshold_text(Settings.repeat_documents, Settings.repeat_share),
     show_default=True,
     metavar="N|SHARE",
     help="A line found in this many documents (5), this share of them (2%), or both (5,2%) "
@@ -449,8 +455,9 @@ def run(
         load_rules(settings.pattern_files)
     except PatternError as error:
         raise ConfigError(str(error)) from None
-    with ProgressDisplay.for_stream(quiet) as display:
-        display.stage("listing inputs")
+    display = ProgressDisplay.for_stream(quiet)
+    display.stage("listing inputs")  # walking a large folder takes a while: show it at once
+    with display:
         inputs = open_inputs(input_path, settings.extensions, stdin=_stdin_lines())
         validate.has_inputs(inputs, input_path, settings.extensions)
         targets = _targets(formats, output)
@@ -476,8 +483,11 @@ def run(
         )
         options = ExportOptions(include_english, frozenset(source_langs))
         try:
-            with _open_exporters(targets, options) as exporters:
-                for doc in run.documents(inputs):
+            with (
+                _open_exporters(targets, options) as exporters,
+                closing(run.documents(inputs)) as documents,  # closed at once on Ctrl-C
+            ):
+                for doc in documents:
                     exporters.write(doc)
         except (StateError, RayUnavailable) as error:
             raise ConfigError(str(error)) from None

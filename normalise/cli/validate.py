@@ -15,7 +15,7 @@ import sys
 from importlib.util import find_spec
 from pathlib import Path
 
-from ..inputs import Inputs
+from ..inputs import STDIN, Inputs
 from ..langid.hints import known_codes, normalise_code
 from ..settings import MODELS_DIR_ENV
 from .common import ConfigError
@@ -90,7 +90,7 @@ def has_inputs(inputs: Inputs, path: Path | str, extensions: tuple[str, ...]) ->
     """A folder with nothing to read is a mistake (a wrong path, a wrong extension), not a
     successful run of zero documents."""
     if inputs.total is None:  # records: only an empty file is known to hold none
-        if Path(path).is_file() and Path(path).stat().st_size == 0:
+        if str(path) != STDIN and Path(path).is_file() and Path(path).stat().st_size == 0:
             raise ConfigError(f"{path} is empty: no records to normalise; check the path")
         return
     if inputs.total:
