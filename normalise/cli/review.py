@@ -13,7 +13,7 @@ from ..inputs.corpus import read_corpus
 from ..outputs.review import ReviewLimits, ReviewResult, build_review
 from ..outputs.review.builder import LOW_SCORE, MAX_BYTES, MAX_DOCUMENTS
 from ..run.report import SUMMARY_LINES
-from .common import EXIT_OK, EXIT_PARTIAL, ConfigError
+from .common import EXIT_OK, EXIT_PARTIAL, ConfigError, options_of, verbosity_options
 
 
 def review_path_for(corpus: Path) -> Path:
@@ -115,6 +115,7 @@ def _read_report(path: Path) -> dict[str, Any]:
     show_default=True,
     help="Sentences scoring below this are flagged low_score on the page.",
 )
+@verbosity_options
 @click.pass_context
 def review(
     ctx: click.Context,
@@ -139,5 +140,5 @@ def review(
     report = _read_report(report_path) if report_path.exists() else None
     limits = ReviewLimits(max_documents, max_mb << 20, low_score)
     result, bad = write_review(corpus, output, report, limits)
-    echo_result(result, bad, ctx.obj["quiet"])
+    echo_result(result, bad, options_of(ctx)["quiet"])
     ctx.exit(EXIT_PARTIAL if bad else EXIT_OK)
