@@ -314,3 +314,19 @@ def test_run_takes_its_defaults_from_settings():
         Settings.repeat_documents,
         Settings.repeat_share,
     )
+
+
+# 5. names that say what they return
+
+
+def test_record_methods_are_named_for_what_they_return():
+    from normalise.record import Document, Segment, Sentence
+
+    doc = Document(id="a", source="a.txt", status="english", lang="en", text="Hi.\u2028")
+    doc.segments = [Segment("paragraph", "Hi.", 0, 3, sentences=[Sentence("Hi.", "Hi.", 0, 3)])]
+    record, line = doc.to_dict(), doc.to_json_line()
+    assert isinstance(record, dict) and isinstance(line, str)
+    assert "\n" not in line and "\u2028" not in line  # one line for every line splitter
+    assert json.loads(line) == record
+    assert Document.from_dict(record).to_dict() == record
+    assert doc.to_json() == record and doc.dumps() == line  # the old names, kept as aliases

@@ -84,7 +84,7 @@ def verbosity_options(command):
         is_flag=True,
         expose_value=False,
         callback=_quiet,
-        help="No progress display, no summary, no warnings (errors still show).",
+        help="No progress, no summary, no warnings (errors and missing models still show).",
     )(command)
 
 
