@@ -106,7 +106,7 @@ def test_parquet_without_pyarrow_is_exit_2_before_the_run(tmp_path):
 def corpus(tmp_path_factory, tiny_store) -> Path:
     out = tmp_path_factory.mktemp("corpus") / "corpus.jsonl"
     result = CliRunner().invoke(
-        cli, ["run", str(SEEDS), "-o", str(out), "--models-dir", str(tiny_store), "-q"]
+        cli, ["run", str(SEEDS), "-o", str(out), "--models-dir", str(tiny_store)]
     )
     assert result.exit_code == 0, result.output
     return out
