@@ -145,7 +145,8 @@ def test_target_prefix_is_given_and_stripped(tmp_path, tiny_packages):
 
 def test_decoding_limit_is_relative_and_capped():
     limit = DecodingLimit()
-    assert limit(1) == 16 and limit(40) == 90 and limit(400) == 512
+    assert limit(1) == 26 and limit(8) == 26 and limit(9) == 42 and limit(40) == 90
+    assert limit(400) == 512 and DecodingLimit(step=1)(1) == 16
 
 
 def test_auto_compute_type_kept_for_sentencepiece(translator):
