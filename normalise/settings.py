@@ -54,3 +54,7 @@ class Settings:
     decoding_ratio: float = 2.0
     max_decoding_length: int = 512
     docs_per_batch: int = 64
+    # protected spans (URLs, numbers, handles, code…: normalise/text/protect.py) come through
+    # translation verbatim; the glossary (TOML) adds terms to keep or to render fixed
+    protect_spans: bool = True
+    glossary: Path | None = None
