@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from normalise.models.store import ModelStore
-from normalise.models.translator import LENGTH_LIMIT_REACHED, PackageTranslator
+from normalise.argos.store import ModelStore
+from normalise.argos.translator import LENGTH_LIMIT_REACHED, PackageTranslator
 from normalise.record import Document
 from normalise.settings import Settings
 from normalise.stages.translate import Translate
