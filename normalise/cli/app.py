@@ -38,6 +38,7 @@ from ..run.state import StateError
 from ..settings import Settings, default_models_dir
 from ..stages.clean.repetition import RepeatThreshold, ThresholdError
 from ..stages.clean.rules import PatternError, load_rules
+from ..text.protect import Glossary, GlossaryError
 from .common import (
     EXIT_INTERNAL,
     EXIT_OK,
@@ -235,6 +236,12 @@ def _stdin_lines():
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Extra boilerplate rules (TOML); repeatable. A rule with an existing name replaces it.",
 )
+@click.option(
+    "--glossary",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Terms never to translate, and terms with a fixed English rendering (TOML; see "
+    "docs/engine.md).",
+)
 @click.option("--keep-boilerplate", is_flag=True, help="Report boilerplate, but keep it.")
 @click.option(
     "--repeat-threshold",
@@ -338,6 +345,7 @@ def run(
     report_option: Path | None,
     models_dir: Path | None,
     pattern_files: tuple[Path, ...],
+    glossary: Path | None,
     keep_boilerplate: bool,
     repeat_threshold: str,
     assume_lang: str | None,
@@ -387,6 +395,7 @@ def run(
         repeat_share=threshold.share,
         models_dir=models_dir or default_models_dir(),
         pattern_files=pattern_files,
+        glossary=glossary,
         keep_boilerplate=keep_boilerplate,
         assume_lang=assume_lang,
         beam_size=beam_size,
@@ -399,7 +408,9 @@ def run(
     )
     try:
         load_rules(settings.pattern_files)
-    except PatternError as error:
+        if settings.glossary:
+            Glossary.load(settings.glossary)
+    except (PatternError, GlossaryError) as error:
         raise ConfigError(str(error)) from None
     targets = _targets(formats, output)
     report_path = report_option or _report_path(targets, output)
