@@ -32,7 +32,7 @@ def engine_and_sentences(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(kind)
     shape = replace(TINY, quantization="int8", eos_after=30)
     archive = build_package(root / "b", lang, tokenizer=kind, shape=shape, seed=5)
-    package = ModelStore(root / "s").install(archive)
+    package = ModelStore(root / "s").install(archive, force=True)
     return PackageTranslator(package, inter_threads=1, intra_threads=1), _sentences(lang)
 
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -44,13 +43,21 @@ def models_list(models_dir: Path | None) -> None:
 )
 @models_dir_option
 @click.option("--replace", is_flag=True, help="Replace a package that is already installed.")
-def models_install(archives: tuple[Path, ...], models_dir: Path | None, replace: bool) -> None:
-    """Install .argosmodel files into the store, offline. Each is validated first."""
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Install an archive of a pinned package even if its size or sha256 is not the pinned one.",
+)
+def models_install(
+    archives: tuple[Path, ...], models_dir: Path | None, replace: bool, force: bool
+) -> None:
+    """Install .argosmodel files into the store, offline. Each is validated first, and an
+    archive of a pinned package must match its pinned sha256."""
     store = ModelStore(models_dir or default_models_dir())
     failed = 0
     for archive in archives:
         try:
-            package = store.install(archive, replace=replace)
+            package = store.install(archive, replace=replace, force=force)
         except PackageError as error:
             click.echo(f"refused: {error}", err=True)
             failed += 1
@@ -65,32 +72,63 @@ def models_install(archives: tuple[Path, ...], models_dir: Path | None, replace:
 @models.command("pull")
 @click.argument("langs", nargs=-1, required=True)
 @models_dir_option
-def models_pull(langs: tuple[str, ...], models_dir: Path | None) -> None:
-    """Download the pinned LANG→en packages (network), verify sha256, install.
+@click.option(
+    "--mirror",
+    metavar="DIR_OR_URL",
+    help="Fetch NAME.argosmodel from this folder or http(s) mirror instead of the Argos URL; "
+    "the same checks apply.",
+)
+@click.option(
+    "--trust-unpinned",
+    is_flag=True,
+    help="Accept a package with no pinned sha256: the sha256 seen is printed, recorded in the "
+    "store and checked from then on (trust on first use).",
+)
+def models_pull(
+    langs: tuple[str, ...], models_dir: Path | None, mirror: str | None, trust_unpinned: bool
+) -> None:
+    """Fetch the LANG→en packages the catalog serves (network, or --mirror), check size and
+    sha256, install. A language that fails does not stop the others.
 
     \b
-    Example:
+    Examples:
       normalise models pull it es
+      normalise models pull es --trust-unpinned
+      normalise models pull it es --mirror /srv/argos-mirror
     """
-    from ..argos.download import download
-    from ..argos.manifest import pinned_for
+    from ..argos.pull import pull
 
     store = ModelStore(models_dir or default_models_dir())
+    failed: list[str] = []
     for lang in langs:
-        pinned = pinned_for(lang)
-        if pinned is None:
-            raise ConfigError(f"no pinned package for {lang}→en in the manifest")
-        with click.progressbar(length=pinned.size or 0, label=pinned.name, file=sys.stderr) as bar:
-            progress = _ProgressAdapter(bar)
+        with click.progressbar(length=0, label=f"{lang}→en", file=sys.stderr) as bar:
             try:
-                with tempfile.TemporaryDirectory(dir=_ensure(store.root)) as tmp:
-                    archive = download(pinned, Path(tmp), progress=progress)
-                    package = store.install(archive, replace=True)
+                pulled = pull(
+                    store,
+                    lang,
+                    mirror=mirror,
+                    trust_unpinned=trust_unpinned,
+                    progress=_ProgressAdapter(bar),
+                )
             except PackageError as error:
-                raise ConfigError(str(error)) from None
-            except OSError as error:
-                raise ConfigError(f"download of {pinned.url} failed: {error}") from None
-        click.echo(f"installed {package.name} in {store.root}")
+                click.echo(f"\nfailed: {lang}: {error}", err=True)
+                failed.append(lang)
+                continue
+        click.echo(f"installed {pulled.package.name} in {store.root} (sha256 {pulled.sha256})")
+        if pulled.trusted_now:
+            click.echo(
+                f"trusted on first use: {pulled.package.name} sha256 {pulled.sha256} is now "
+                f"recorded in {store.root} and checked by install, pull and verify"
+            )
+    done = [lang for lang in langs if lang not in failed]
+    click.echo(
+        f"pulled {len(done)} of {len(langs)}: "
+        + (", ".join(done) or "none")
+        + (f"; failed: {', '.join(failed)}" if failed else ""),
+        err=bool(failed),
+    )
+    if failed:
+        raise ConfigError(f"{len(failed)} of {len(langs)} package(s) not installed")
 
 
 class _ProgressAdapter:
@@ -100,13 +138,10 @@ class _ProgressAdapter:
         self.bar, self.seen = bar, 0
 
     def __call__(self, received: int, total: int | None) -> None:
+        if total and not self.bar.length:
+            self.bar.length = total  # known once the transfer starts
         self.bar.update(received - self.seen)
         self.seen = received
-
-
-def _ensure(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @models.command("verify")
