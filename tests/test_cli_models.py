@@ -1,8 +1,8 @@
 """`normalise models …` from the command line, offline."""
 
 import io
-from pathlib import Path
 import zipfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
