@@ -291,3 +291,26 @@ def test_protector_masks_per_language(glossary_file):
     protector = SpanProtector(Glossary.load(glossary_file))
     assert protector.mask("La Moncloa, 9:45.", "es").text == "La {1}, {2}."
     assert protector.mask("La Moncloa, 9:45.", "it").text == "La Moncloa, {1}."
+
+
+def test_cli_run_with_glossary(tmp_path, tiny_store, glossary_file):
+    import json
+
+    from normalise.cli.app import cli
+
+    source = tmp_path / "articolo.txt"
+    source.write_text(
+        "Mario Draghi ha parlato alla Camera dei Deputati di Roma alle 19:30 di ieri sera, "
+        "davanti a un pubblico numeroso e attento.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(
+        cli,
+        ["run", str(source), "-o", str(out), "--models-dir", str(tiny_store), "--glossary",
+         str(glossary_file), "--assume-lang", "it", "--workers", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    english = " ".join(s["en"] for seg in record["segments"] for s in seg["sentences"])
+    assert "Mario Draghi" in english and "Chamber of Deputies" in english and "19:30" in english
