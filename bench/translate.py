@@ -147,7 +147,7 @@ def run_engine(
     seconds = time.perf_counter() - start
     assert all(d.status == "translated" for d in out), {d.status for d in out}
     if counters is not None:
-        counters.update(stage.counters)
+        counters.update(stage.stats.counters)
     lengths = []
     for lang in FILES:
         done = [s.en for d in out if d.lang == lang for seg in d.segments for s in seg.sentences]

@@ -73,12 +73,12 @@ def test_batch_size_does_not_change_results(engine_and_sentences, max_batch_toke
 
 def _doc(doc_id: str, sentences: list[str], lang: str) -> Document:
     from normalise.record import Segment
-    from normalise.stages.segment import segment_document
+    from normalise.stages.sentences import split_sentences
 
     text = " ".join(sentences)
     doc = Document(id=doc_id, source=doc_id, lang=lang, source_text=text)
     doc.segments = [Segment(kind="paragraph", text=text, start=0, end=len(text))]
-    return segment_document(doc)
+    return split_sentences(doc)
 
 
 def _stage_output(store: Path, docs: list[Document], **settings) -> dict[str, tuple]:
@@ -115,7 +115,7 @@ def test_stage_results_ignore_grouping_and_cache(tmp_path):
         for segment in doc.segments:
             for s in segment.sentences:
                 out.setdefault(s.src, (s.en, s.score, tuple(s.flags)))
-    assert warm.counters["cache_hits"] > 0 and out == reference
+    assert warm.stats.counters["cache_hits"] > 0 and out == reference
 
 
 def test_float32_weights_differ_at_most_in_the_last_bits_of_the_score(tmp_path):

@@ -11,7 +11,7 @@ from normalise.argos.store import ModelStore
 from normalise.argos.translator import Translation
 from normalise.record import Document, Segment
 from normalise.settings import Settings
-from normalise.stages.segment import segment_document
+from normalise.stages.sentences import split_sentences
 from normalise.stages.translate import Translate
 from normalise.testing.argos_builder import build_package
 from normalise.text.protect import Glossary, GlossaryError, find_spans
@@ -125,7 +125,7 @@ def _doc(doc_id, sentences, lang):
     text = " ".join(sentences)
     doc = Document(id=doc_id, source=doc_id, lang=lang, source_text=text)
     doc.segments = [Segment(kind="paragraph", text=text, start=0, end=len(text))]
-    return segment_document(doc)
+    return split_sentences(doc)
 
 
 def _translated_sentences(stage, docs):
@@ -145,8 +145,8 @@ def test_stage_restores_what_a_damaging_model_breaks(tiny_store):
         for span in EXPECTED[sentence.src]:
             assert span in sentence.en, (span, sentence.en)
         assert PROTECTED_RESTORED in sentence.flags
-    assert stage.counters["protected_spans"] == sum(len(v) for v in EXPECTED.values())
-    assert stage.counters["protected_spans_intact"] > 0  # {3} and {4}… came through
+    assert stage.stats.counters["protected_spans"] == sum(len(v) for v in EXPECTED.values())
+    assert stage.stats.counters["protected_spans_intact"] > 0  # {3} and {4}… came through
 
 
 @pytest.mark.parametrize("lang, kind", [("it", "sentencepiece"), ("es", "bpe")])
@@ -162,7 +162,9 @@ def test_real_package_output_keeps_every_span(tmp_path, lang, kind):
     for sentence in out:
         for span in EXPECTED[sentence.src]:
             assert span in sentence.en, (span, sentence.en)
-    assert stage.counters["protected_restored"] == sum(PROTECTED_RESTORED in s.flags for s in out)
+    assert stage.stats.counters["protected_restored"] == sum(
+        PROTECTED_RESTORED in s.flags for s in out
+    )
 
 
 def test_protection_can_be_turned_off(tiny_store):

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
 from ..argos.catalog import Catalog
-from ..argos.manifest import pinned_for
+from ..argos.manifest import catalog_entry
 from ..argos.package import ArgosPackage
 from ..argos.protected import PROTECTED_RESTORED, Masked, SpanProtector, restore
 from ..argos.quality import quality_flags
@@ -66,7 +66,7 @@ class Translate(Stage):
         """A language ``normalise models pull`` can fetch a model for: without one installed,
         its documents are ``untranslated`` (install it), not ``unsupported_language``."""
         if lang not in self._pullable:
-            self._pullable[lang] = pinned_for(lang, TARGET_LANG) is not None
+            self._pullable[lang] = catalog_entry(lang, TARGET_LANG) is not None
         return self._pullable[lang]
 
     def translator_for(self, lang: str) -> PackageTranslator:
