@@ -251,3 +251,12 @@ def test_size_difference_is_named(tmp_path, archives, monkeypatch):
     )
     assert result.exit_code == 2 and "pinned" in result.output
     assert f"size {archives['it'].stat().st_size} bytes, pinned {bigger[0].size}" in result.output
+
+
+def test_unreadable_trust_record_is_named(tmp_path, archives, monkeypatch):
+    _catalog(monkeypatch, archives)
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / TRUST_FILE).write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["models", "verify", "--models-dir", str(store)])
+    assert result.exit_code == 2 and TRUST_FILE in result.output and "delete it" in result.output

@@ -151,7 +151,10 @@ def models_verify(ctx: click.Context, models_dir: Path | None) -> None:
     """Re-hash installed packages: every file against its install record, and the archive
     against the pinned manifest. Exit code 3 if any package fails."""
     store = ModelStore(models_dir or default_models_dir())
-    results = store.verify()
+    try:
+        results = store.verify()
+    except PackageError as error:  # an unreadable trust record
+        raise ConfigError(str(error)) from None
     if not results:
         click.echo(f"no packages installed in {store.root}")
     for result in results:
