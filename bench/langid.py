@@ -188,7 +188,9 @@ def report_timing(sentences: dict[str, list[str]], settings: Settings, model: st
     with tempfile.TemporaryDirectory() as tmp:
         store = ModelStore(Path(tmp) / "store")
         for seed, lang in enumerate(("it", "es")):
-            store.install(build_package(Path(tmp) / "built", lang, shape=shape, seed=seed))
+            store.install(
+                build_package(Path(tmp) / "built", lang, shape=shape, seed=seed), force=True
+            )
         run_settings = Settings(models_dir=store.root)
         pipeline = Pipeline(run_settings)
         spent = [0.0]

@@ -154,7 +154,7 @@ def main() -> None:
         root = Path(tmp)
         store = ModelStore(root / "models")
         for seed, lang in enumerate(["it", "es"]):
-            store.install(build_package(root / "built", lang, shape=shape, seed=seed))
+            store.install(build_package(root / "built", lang, shape=shape, seed=seed), force=True)
         corpora = {n: write_corpus(root / f"in-{n}", n, articles) for n in (small, large)}
         runs: dict[Config, list[tuple[float, int, float]]] = {}  # (seconds, RSS, CPU) per run
 

@@ -57,6 +57,12 @@ class Settings:
     intra_threads: int = 0  # threads per decoder; 0: automatic (1 on 2 cores)
     max_batch_tokens: int = 1024  # padded source tokens per batch
     max_input_tokens: int = 250  # longer sentences are split at safe points, never truncated
-    decoding_ratio: float = 2.0  # max_decoding_length = max(16, ratio * input + 10) per batch,
-    max_decoding_length: int = 512  # capped here
+    # per sentence: max_decoding_length = max(16, ratio * n + 10), n its own length rounded up
+    # to a multiple of 8 (a length class), capped at max_decoding_length
+    decoding_ratio: float = 2.0
+    max_decoding_length: int = 512
     docs_per_batch: int = 64
+    # protected spans (URLs, numbers, handles, code…: normalise/text/protect.py) come through
+    # translation verbatim; the glossary (TOML) adds terms to keep or to render fixed
+    protect_spans: bool = True
+    glossary: Path | None = None

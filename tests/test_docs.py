@@ -44,9 +44,10 @@ RUN = {"python", "sh"}
 NOT_RUN = {"text", "toml", "json"}
 SKIP = re.compile(r"<!--\s*docs-test:\s*skip\s*\((?P<reason>[^)]+)\)\s*-->")
 FENCE = re.compile(r"^```(?P<lang>[\w-]*)\n(?P<body>.*?)^```\s*$", re.MULTILINE | re.DOTALL)
-MAX_SKIPPED = 5
-# the model store starts empty for the document that shows how to fill it
-EMPTY_STORE = {"models/README.md"}
+MAX_SKIPPED = 6
+# the model store starts empty for the documents that show how to fill it (models/README.md
+# installs real archives only: the pinned it→en sha256 refuses test packages)
+EMPTY_STORE: set[str] = set()
 HANG_GUARD_S = 300
 
 

@@ -145,7 +145,8 @@ def test_target_prefix_is_given_and_stripped(tmp_path, tiny_packages):
 
 def test_decoding_limit_is_relative_and_capped():
     limit = DecodingLimit()
-    assert limit(1) == 16 and limit(40) == 90 and limit(400) == 512
+    assert limit(1) == 26 and limit(8) == 26 and limit(9) == 42 and limit(40) == 90
+    assert limit(400) == 512 and DecodingLimit(step=1)(1) == 16
 
 
 def test_auto_compute_type_kept_for_sentencepiece(translator):
@@ -229,3 +230,53 @@ def test_packages_with_stanza_or_minisbd_use_our_splitter_offline(tmp_path, sock
         assert record["status"] == "translated"
         for segment in record["segments"]:
             assert [s["src"] for s in segment["sentences"]] == split(segment["text"], lang)
+
+
+@pytest.mark.parametrize(
+    "symbol", ["\u2028", "\x85", "\x0c", "\x1c", "\u2029", "\x0b"], ids=lambda s: f"U+{ord(s):04X}"
+)
+def test_bpe_codes_keep_symbols_that_splitlines_would_break_on(tmp_path, symbol):
+    """subword-nmt (and Argos) end lines at \\n only: a merge may hold any other character."""
+    codes_file = tmp_path / "bpe.model"
+    body = f"#version: 0.2\na {symbol}\na{symbol} b</w>\nl o\n"
+    codes_file.write_bytes(body.encode("utf-8"))
+    codes = BPECodes.load(codes_file)
+    assert list(codes.ranks) == [("a", symbol), ("a" + symbol, "b</w>"), ("l", "o")]
+    assert codes.segment_word(f"a{symbol}b") == (f"a{symbol}b",)
+
+
+@pytest.mark.parametrize("ending", ["\n", "\n\n", "\n\n\n", "", "\r\n", "\r\n\r\n"], ids=repr)
+def test_bpe_codes_trailing_blank_lines_and_crlf(tmp_path, ending):
+    codes_file = tmp_path / "bpe.model"
+    lines = ["#version: 0.2", "l o", "lo w</w>", "e r</w>"]
+    newline = "\r\n" if "\r" in ending else "\n"
+    codes_file.write_bytes((newline.join(lines) + ending).encode("utf-8"))
+    codes = BPECodes.load(codes_file)
+    assert codes.version == (0, 2)
+    assert list(codes.ranks) == [("l", "o"), ("lo", "w</w>"), ("e", "r</w>")]
+    assert codes.segment(["lower", "low"]) == ["lo@@", "w@@", "er", "low"]
+
+
+def test_bpe_codes_blank_line_inside_is_named(tmp_path):
+    codes_file = tmp_path / "bpe.model"
+    codes_file.write_bytes(b"#version: 0.2\nl o\n\nlo w</w>\n")
+    with pytest.raises(ValueError, match="line 3"):
+        BPECodes.load(codes_file)
+    codes_file.write_bytes(b"l o\nx\n")  # no header: numbering starts at 1
+    with pytest.raises(ValueError, match="line 2"):
+        BPECodes.load(codes_file)
+
+
+def test_bpe_package_with_awkward_codes_translates(tmp_path):
+    """A whole package whose bpe.model holds a U+2028 merge and a trailing blank line loads
+    and translates through the engine."""
+    from normalise.testing.argos_builder import extract_package
+
+    archive = build_package(tmp_path / "b", "es", tokenizer="bpe", version="1.9", seed=3)
+    folder = extract_package(archive, tmp_path / "x")
+    codes = folder / "bpe.model"
+    codes.write_bytes(codes.read_bytes() + "\u2028 x\n\n".encode())
+    engine = PackageTranslator(load_package(folder))
+    assert ("\u2028", "x") in engine.tokenizer.codes.ranks
+    (result,) = engine.translate(["La empresa invertirá."])
+    assert result.score is not None

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from normalise.argos import download as download_module
-from normalise.argos import manifest
+from normalise.argos import pull as pull_module
 from normalise.argos.manifest import PinnedPackage, sha256_of
 from normalise.argos.package import PackageError
 from normalise.argos.store import MAX_COMPRESSION_RATIO, ModelStore, inspect_archive
@@ -194,8 +193,8 @@ def test_pull_with_sha256_mismatch_is_refused_and_store_unchanged(
         requested.append(url)
         return _Response(bytes(payload))
 
-    monkeypatch.setattr(manifest, "pinned_for", lambda lang, to_code="en": pinned)
-    monkeypatch.setitem(download_module.download.__kwdefaults__, "opener", opener)
+    monkeypatch.setattr(pull_module, "catalog_entry", lambda lang, to_code="en": pinned)
+    monkeypatch.setitem(pull_module.pull.__kwdefaults__, "opener", opener)
     before = snapshot(store)
     result = CliRunner().invoke(cli, ["models", "pull", "it", "--models-dir", str(store)])
     assert requested == ["https://example.invalid/it.argosmodel"]

@@ -30,16 +30,26 @@ class BPECodes:
 
     @classmethod
     def load(cls, path: Path) -> BPECodes:
-        """Read a codes file; raise ValueError naming the line that is not a merge."""
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        """Read a codes file as subword-nmt (and so Argos) reads it; raise ValueError naming
+        the line that is not a merge.
+
+        Lines end at ``\n`` only, and trailing blank lines are ignored: a symbol may hold any
+        other character, ``\x0c``, ``\x85`` or U+2028 included, which ``str.splitlines()``
+        (and Python's universal-newline text mode) would wrongly treat as line ends. Each line
+        loses surrounding ``\r``, ``\n`` and spaces, as in subword-nmt, so CRLF files work.
+        """
+        text = Path(path).read_bytes().decode("utf-8")
+        lines = text.rstrip("\r\n").split("\n") if text.strip("\r\n") else []
         version: tuple[int, ...] = (0, 1)
+        first_number = 1
         if lines and lines[0].startswith("#version:"):
+            first_number = 2
             parts = lines.pop(0).split()[-1].split(".")
             version = tuple(int(p) for p in parts)
             while len(version) > 2 and version[-1] == 0:
                 version = version[:-1]
         merges = []
-        for number, line in enumerate(lines, start=2 if version != (0, 1) else 1):
+        for number, line in enumerate(lines, start=first_number):
             pair = line.strip("\r\n ").split(" ")
             if len(pair) != 2:
                 raise ValueError(f"{path}: line {number} is not a merge of two symbols: {line!r}")

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .manifest import PinnedPackage, load_manifest, sha256_of
+from .manifest import PinnedPackage, known_pins, sha256_of
 from .package import ArgosPackage, PackageError, load_package, validate_metadata
 
 INSTALL_RECORD = ".normalise-install.json"
@@ -112,9 +112,37 @@ class ModelStore:
             return []
         return sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith("."))
 
-    def install(self, archive: Path, *, replace: bool = False) -> ArgosPackage:
+    def pins(self) -> dict[str, PinnedPackage]:
+        """The manifest's pins, and this store's trust-on-first-use records."""
+        try:
+            return known_pins(self.root)
+        except ValueError as error:
+            raise PackageError(str(error)) from None
+
+    def check_pin(self, archive: Path, name: str) -> None:
+        """Refuse an archive of a pinned package whose size or sha256 is not the pinned one."""
+        pin = self.pins().get(name)
+        if pin is None or pin.sha256 is None:
+            return
+        size, digest = archive.stat().st_size, sha256_of(archive)
+        if digest == pin.sha256 and pin.size in (None, size):
+            return
+        differs = [f"sha256 {digest}, pinned {pin.sha256}"]
+        if pin.size is not None and size != pin.size:
+            differs.insert(0, f"size {size} bytes, pinned {pin.size}")
+        raise PackageError(
+            f"{archive}: {name} is pinned ({pin.pinned_by}) but this archive differs: "
+            + "; ".join(differs)
+            + ". Nothing was installed; use --force to install it anyway"
+        )
+
+    def install(self, archive: Path, *, replace: bool = False, force: bool = False) -> ArgosPackage:
+        """Validate ``archive`` and move it into the store; the store is untouched on refusal.
+        An archive of a pinned package must match its pin unless ``force``."""
         archive = Path(archive)
         top, _ = inspect_archive(archive)
+        if not force:
+            self.check_pin(archive, top)
         target = self.root / top
         if target.exists() and not replace:
             raise PackageError(f"{top} is already installed in {self.root} (use --replace)")
@@ -137,8 +165,9 @@ class ModelStore:
         return load_package(target)
 
     def verify(self, manifest: list[PinnedPackage] | None = None) -> list[Verification]:
-        """Re-hash every installed package against its install record and the manifest."""
-        pinned = {p.name: p for p in (manifest if manifest is not None else load_manifest())}
+        """Re-hash every installed package against its install record and its pin (the
+        manifest's, or the sha256 trusted on first use)."""
+        pinned = self.pins() if manifest is None else {p.name: p for p in manifest if p.sha256}
         return [verify_package(folder, pinned) for folder in self._folders()]
 
     def remove(self, name: str) -> Path:
@@ -173,12 +202,18 @@ class Verification:
     name: str
     ok: bool
     problems: tuple[str, ...] = ()
-    pinned: bool = False  # the installed archive is the one the manifest pins
+    pinned: bool = False  # the installed archive is the one pinned
+    pinned_by: str = "manifest"  # or "trust on first use"
 
     def describe(self) -> str:
         if not self.ok:
             return f"FAILED {self.name}: " + "; ".join(self.problems)
-        origin = "matches the pinned manifest sha256" if self.pinned else "not in the manifest"
+        if not self.pinned:
+            origin = "not pinned"
+        elif self.pinned_by == "manifest":
+            origin = "matches the pinned manifest sha256"
+        else:
+            origin = f"matches the sha256 recorded on first use ({self.pinned_by})"
         return f"ok {self.name}: every file as installed; archive {origin}"
 
 
@@ -198,7 +233,11 @@ def verify_package(folder: Path, pinned: dict[str, PinnedPackage]) -> Verificati
     if entry is not None and entry.sha256 != record.get("archive_sha256"):
         problems.append(
             f"installed from an archive with sha256 {record.get('archive_sha256')}, "
-            f"the manifest pins {entry.sha256}"
+            + (
+                f"the manifest pins {entry.sha256}"
+                if entry.pinned_by == "manifest"
+                else f"{entry.sha256} was recorded on first use"
+            )
         )
     actual = _files(folder)
     for path, digest in recorded.items():
@@ -209,4 +248,10 @@ def verify_package(folder: Path, pinned: dict[str, PinnedPackage]) -> Verificati
                 f"{path} has changed (sha256 {actual[path][:12]}…, installed {digest[:12]}…)"
             )
     problems += [f"{path} was added after installation" for path in actual if path not in recorded]
-    return Verification(name, not problems, tuple(problems), pinned=entry is not None)
+    return Verification(
+        name,
+        not problems,
+        tuple(problems),
+        pinned=entry is not None,
+        pinned_by=entry.pinned_by if entry else "manifest",
+    )

@@ -3,10 +3,18 @@
 Argos's own ``translate()`` works one paragraph at a time and joins the output, losing which
 English sentence came from which source sentence. Here every source sentence is one
 translation unit, so alignment is exact, and the units of many documents share the model:
-they are sorted by length (little padding), grouped into batches by token count, each batch
-gets a decoding limit relative to its longest input, the batches are submitted asynchronously
-(so that ``inter_threads`` workers decode in parallel), and the results are put back in their
-original order.
+they are sorted by length (little padding), grouped into batches by token count, the batches
+are submitted asynchronously (so that ``inter_threads`` workers decode in parallel), and the
+results are put back in their original order.
+
+A sentence's English, score and flags depend on the sentence, the model and the settings only,
+never on its batch neighbours: its decoding limit is a function of its own length (rounded up
+to a length class), and a batch only holds sentences of one class. CTranslate2 shares one
+``max_decoding_length`` per batch, so a limit taken from a batch's longest input would let a
+short sentence decode further next to a long neighbour than alone. With int8 weights (the
+Argos 1.0 packages) the results are then bit-identical in any company; with float32 weights
+the CPU GEMM kernels round differently with the number of rows, so a score can differ in its
+last bit (see docs/engine.md).
 
 A sentence longer than the model's input limit is cut into pieces at safe points (after
 punctuation, else between words), translated piece by piece and rejoined: never truncated.
@@ -38,16 +46,20 @@ class Translation:
 
 @dataclass(frozen=True)
 class DecodingLimit:
-    """``max_decoding_length`` as a function of the input length: ``ratio * n + extra``,
-    at least ``minimum``, at most ``cap``. Chosen per batch, from its longest input."""
+    """``max_decoding_length`` as a function of one input's own length: ``ratio * n + extra``,
+    at least ``minimum``, at most ``cap``, where ``n`` is the length rounded up to a multiple
+    of ``step``. The rounding makes length classes: sentences of similar length share a limit,
+    so they can share a batch (CTranslate2 takes one limit per batch) with little padding."""
 
     ratio: float = 2.0
     extra: int = 10
     minimum: int = 16
     cap: int = 512
+    step: int = 8
 
     def __call__(self, input_tokens: int) -> int:
-        return min(self.cap, max(self.minimum, int(self.ratio * input_tokens) + self.extra))
+        rounded = -(-max(1, input_tokens) // self.step) * self.step
+        return min(self.cap, max(self.minimum, int(self.ratio * rounded) + self.extra))
 
 
 def resolve_device(device: str) -> str:
@@ -158,13 +170,17 @@ class PackageTranslator:
         return self.tokenizer.decode(decoded[0][0])
 
     def _batches(self, lengths: list[int], order: list[int]) -> list[list[int]]:
-        """Consecutive runs of ``order`` (sorted by length, longest first) whose padded size
-        (longest input x count) stays within ``max_batch_tokens``."""
+        """Consecutive runs of ``order`` (sorted by length, longest first) that share one
+        decoding limit and whose padded size (longest input x count) stays within
+        ``max_batch_tokens``."""
         batches: list[list[int]] = []
         current: list[int] = []
         for index in order:
-            longest = lengths[current[0]] if current else lengths[index]
-            if current and longest * (len(current) + 1) > self.max_batch_tokens:
+            if current:
+                longest = lengths[current[0]]
+                other_class = self.decoding_limit(lengths[index]) != self.decoding_limit(longest)
+                too_big = longest * (len(current) + 1) > self.max_batch_tokens
+            if current and (other_class or too_big):
                 batches.append(current)
                 current = []
             current.append(index)
@@ -190,7 +206,7 @@ class PackageTranslator:
         # memory does not grow with the number of sentences.
         in_flight: deque[tuple[list[int], int, list]] = deque()
         for batch in self._batches(lengths, order):
-            limit = self.decoding_limit(lengths[batch[0]])
+            limit = self.decoding_limit(lengths[batch[0]])  # every member's own limit
             futures = self.model.translate_batch(
                 [units[i] for i in batch],
                 target_prefix=[[prefix]] * len(batch) if prefix else None,

@@ -39,6 +39,7 @@ from ..run.state import StateError
 from ..settings import COMPUTE_TYPES, DEVICES, Settings, default_models_dir
 from ..stages.clean.repetition import RepeatThreshold, ThresholdError
 from ..stages.clean.rules import PatternError, load_rules
+from ..text.protect import Glossary, GlossaryError
 from . import validate
 from .common import (
     EXIT_INTERNAL,
@@ -273,6 +274,12 @@ def _stdin_lines():
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Extra boilerplate rules (TOML); repeatable. A rule with an existing name replaces it.",
 )
+@click.option(
+    "--glossary",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Terms never to translate, and terms with a fixed English rendering (TOML; see "
+    "docs/engine.md).",
+)
 @click.option("--keep-boilerplate", is_flag=True, help="Report boilerplate, but keep it.")
 @click.option(
     "--repeat-threshold",
@@ -388,6 +395,7 @@ def run(
     report_option: Path | None,
     models_dir: Path | None,
     pattern_files: tuple[Path, ...],
+    glossary: Path | None,
     keep_boilerplate: bool,
     repeat_threshold: str,
     assume_lang: str | None,
@@ -441,6 +449,7 @@ def run(
         repeat_share=threshold.share,
         models_dir=validate.models_dir(given_models_dir(ctx, models_dir), default_models_dir()),
         pattern_files=pattern_files,
+        glossary=glossary,
         keep_boilerplate=keep_boilerplate,
         assume_lang=assume_lang,
         beam_size=beam_size,
@@ -453,7 +462,9 @@ def run(
     )
     try:
         load_rules(settings.pattern_files)
-    except PatternError as error:
+        if settings.glossary:
+            Glossary.load(settings.glossary)
+    except (PatternError, GlossaryError) as error:
         raise ConfigError(str(error)) from None
     display = ProgressDisplay.for_stream(quiet)
     display.stage("listing inputs")  # walking a large folder takes a while: show it at once

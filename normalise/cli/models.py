@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import click
@@ -64,17 +63,27 @@ def models_list(ctx: click.Context, models_dir: Path | None) -> None:
 )
 @models_dir_option
 @click.option("--replace", is_flag=True, help="Replace a package that is already installed.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Install an archive of a pinned package even if its size or sha256 is not the pinned one.",
+)
 @verbosity_options
 @click.pass_context
 def models_install(
-    ctx: click.Context, archives: tuple[Path, ...], models_dir: Path | None, replace: bool
+    ctx: click.Context,
+    archives: tuple[Path, ...],
+    models_dir: Path | None,
+    replace: bool,
+    force: bool,
 ) -> None:
-    """Install .argosmodel files into the store, offline. Each is validated first."""
+    """Install .argosmodel files into the store, offline. Each is validated first, and an
+    archive of a pinned package must match its pinned sha256."""
     store = ModelStore(resolve_models_dir(ctx, models_dir))
     failed = 0
     for archive in archives:
         try:
-            package = store.install(archive, replace=replace)
+            package = store.install(archive, replace=replace, force=force)
         except PackageError as error:
             click.echo(f"refused: {error}", err=True)
             failed += 1
@@ -89,50 +98,79 @@ def models_install(
 @models.command("pull")
 @click.argument("langs", nargs=-1, required=True)
 @models_dir_option
+@click.option(
+    "--mirror",
+    metavar="DIR_OR_URL",
+    help="Fetch NAME.argosmodel from this folder or http(s) mirror instead of the Argos URL; "
+    "the same checks apply.",
+)
+@click.option(
+    "--trust-unpinned",
+    is_flag=True,
+    help="Accept a package with no pinned sha256: the sha256 seen is printed, recorded in the "
+    "store and checked from then on (trust on first use).",
+)
 @verbosity_options
 @click.pass_context
-def models_pull(ctx: click.Context, langs: tuple[str, ...], models_dir: Path | None) -> None:
-    """Download the pinned LANG→en packages (network), verify sha256, install.
+def models_pull(
+    ctx: click.Context,
+    langs: tuple[str, ...],
+    models_dir: Path | None,
+    mirror: str | None,
+    trust_unpinned: bool,
+) -> None:
+    """Fetch the LANG→en packages the catalog serves (network, or --mirror), check size and
+    sha256, install. A language that fails does not stop the others.
 
     \b
-    Example:
+    Examples:
       normalise models pull it es
+      normalise models pull es --trust-unpinned
+      normalise models pull it es --mirror /srv/argos-mirror
     """
-    from ..argos.download import download
-    from ..argos.manifest import pinned_for
+    from ..argos.pull import pull
 
     store = ModelStore(resolve_models_dir(ctx, models_dir))
     codes = [validate.language("models pull", lang) for lang in langs]
-    pinned_packages = [pinned_for(code) for code in codes]
-    for lang, pinned in zip(langs, pinned_packages, strict=True):
-        if pinned is None:
-            raise ConfigError(f"no pinned package for {lang}→en in the manifest")
-    for pinned in pinned_packages:
+    failed: list[str] = []
+    for lang in codes:
         with ProgressDisplay.for_stream(options_of(ctx)["quiet"], unit="bytes") as display:
-            progress = _download_progress(display, pinned.name, pinned.size)
             try:
-                with tempfile.TemporaryDirectory(dir=_ensure(store.root)) as tmp:
-                    archive = download(pinned, Path(tmp), progress=progress)
-                    package = store.install(archive, replace=True)
+                pulled = pull(
+                    store,
+                    lang,
+                    mirror=mirror,
+                    trust_unpinned=trust_unpinned,
+                    progress=_download_progress(display, f"{lang}→en"),
+                )
             except PackageError as error:
-                raise ConfigError(str(error)) from None
-            except OSError as error:
-                raise ConfigError(f"download of {pinned.url} failed: {error}") from None
-        click.echo(f"installed {package.name} in {store.root}")
+                click.echo(f"failed: {lang}: {error}", err=True)
+                failed.append(lang)
+                continue
+        click.echo(f"installed {pulled.package.name} in {store.root} (sha256 {pulled.sha256})")
+        if pulled.trusted_now:
+            click.echo(
+                f"trusted on first use: {pulled.package.name} sha256 {pulled.sha256} is now "
+                f"recorded in {store.root} and checked by install, pull and verify"
+            )
+    done = [lang for lang in codes if lang not in failed]
+    click.echo(
+        f"pulled {len(done)} of {len(codes)}: "
+        + (", ".join(done) or "none")
+        + (f"; failed: {', '.join(failed)}" if failed else ""),
+        err=bool(failed),
+    )
+    if failed:
+        raise ConfigError(f"{len(failed)} of {len(codes)} package(s) not installed")
 
 
-def _download_progress(display: ProgressDisplay, name: str, size: int | None):
-    """download()'s (received, total) callback, as events for the display."""
+def _download_progress(display: ProgressDisplay, name: str):
+    """pull()'s (received, total) callback, as events for the display."""
 
     def progress(received: int, total: int | None) -> None:
-        display(ProgressEvent(name, received, total or size or None))
+        display(ProgressEvent(name, received, total or None))
 
     return progress
-
-
-def _ensure(folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @models.command("verify")
@@ -143,7 +181,10 @@ def models_verify(ctx: click.Context, models_dir: Path | None) -> None:
     """Re-hash installed packages: every file against its install record, and the archive
     against the pinned manifest. Exit code 3 if any package fails."""
     store = ModelStore(_existing_store(ctx, models_dir))
-    results = store.verify()
+    try:
+        results = store.verify()
+    except PackageError as error:  # an unreadable trust record
+        raise ConfigError(str(error)) from None
     if not results:
         click.echo(f"no packages installed in {store.root}")
     for result in results:

@@ -79,8 +79,9 @@ def prepass_fingerprint(repeated: RepeatedLines | None) -> str:
 
 
 def run_options(factory: PipelineFactory) -> dict[str, Any]:
-    """The options that decide what a run writes: settings, pattern files' content, installed
-    models and the normalise version. A resumed run must have the same ones."""
+    """The options that decide what a run writes: settings, the content of pattern and
+    glossary files, installed models and the normalise version. A resumed run must have the
+    same ones."""
     settings = factory.settings
     options: dict[str, Any] = {"normalise": __version__}
     for name, value in sorted(asdict(settings).items()):
@@ -88,6 +89,8 @@ def run_options(factory: PipelineFactory) -> dict[str, Any]:
             continue
         if name == "pattern_files":
             value = [[str(path), _sha256_file(path)] for path in settings.pattern_files]
+        elif name == "glossary" and value is not None:
+            value = [str(value), _sha256_file(value)]  # its content decides the English
         elif isinstance(value, tuple):
             value = list(value)
         options[name] = value

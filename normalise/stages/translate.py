@@ -4,6 +4,10 @@ Documents are gathered in groups; the sentences of a group are translated per la
 engine call, each distinct sentence once (a bounded cache also serves repeats across groups),
 then written back to their documents with their model score and quality flags
 (``models/quality.py``). English passes through untouched.
+
+Protected spans (URLs, numbers, handles, code, glossary terms) are masked with placeholders
+before translation and put back after (``argos/protected.py``); a sentence whose placeholders
+the model damaged is flagged ``protected_restored``.
 """
 
 from __future__ import annotations
@@ -13,14 +17,16 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 
 from ..argos.catalog import Catalog
-from ..argos.manifest import pinned_for
+from ..argos.manifest import catalog_entry
 from ..argos.package import ArgosPackage
+from ..argos.protected import PROTECTED_RESTORED, Masked, SpanProtector, restore
 from ..argos.quality import quality_flags
 from ..argos.translator import DecodingLimit, PackageTranslator, Translation
 from ..batching import batched
 from ..languages import TARGET_LANG
 from ..record import Document, Segment, Status
 from ..settings import Settings
+from ..text.protect import Glossary
 from .base import Stage
 from .detect import UNDETERMINED
 
@@ -41,12 +47,13 @@ class Translate(Stage):
         self._pullable: dict[str, bool] = {}
         self._translators: dict[str, PackageTranslator] = {}
         self._caches: dict[str, OrderedDict[str, Translation]] = {}
+        glossary = Glossary.load(settings.glossary) if settings.glossary else None
+        self.protector = SpanProtector(glossary, enabled=settings.protect_spans)
 
     def start_shard(self) -> None:
-        """Forget per-shard state (the sentence cache, missing languages) so that a shard's
-        output depends on its own documents only: CTranslate2's results vary slightly with
-        the company a sentence keeps in a batch, so a cache hit from another shard would make
-        the output depend on which worker ran which shard first."""
+        """Forget per-shard state (the sentence cache, missing languages), so that a shard's
+        memory does not grow with the shards before it. (A sentence's translation does not
+        depend on its batch, so the cache never changes a result: see argos/translator.py.)"""
         super().start_shard()
         self._caches.clear()
 
@@ -59,7 +66,7 @@ class Translate(Stage):
         """A language ``normalise models pull`` can fetch a model for: without one installed,
         its documents are ``untranslated`` (install it), not ``unsupported_language``."""
         if lang not in self._pullable:
-            self._pullable[lang] = pinned_for(lang, TARGET_LANG) is not None
+            self._pullable[lang] = catalog_entry(lang, TARGET_LANG) is not None
         return self._pullable[lang]
 
     def translator_for(self, lang: str) -> PackageTranslator:
@@ -90,15 +97,32 @@ class Translate(Stage):
                 self.stats.counters["cache_hits"] += 1
             else:
                 todo.append(sentence)
-        for sentence, translation in zip(
-            todo, self.translator_for(lang).translate(todo), strict=True
-        ):
-            cache[sentence] = translation
+        masked = [self.protector.mask(sentence, lang) for sentence in todo]
+        model_inputs = list(dict.fromkeys(m.text for m in masked))  # "{1} euro" once
+        outputs = dict(
+            zip(model_inputs, self.translator_for(lang).translate(model_inputs), strict=True)
+        )
+        for sentence, masking in zip(todo, masked, strict=True):
+            cache[sentence] = self._restored(masking, outputs[masking.text])
             self.stats.counters["sentences_translated"] += 1
         result = {sentence: cache[sentence] for sentence in sentences}
         while len(cache) > CACHE_ENTRIES:
             cache.popitem(last=False)
         return result
+
+    def _restored(self, masking: Masked, translation: Translation) -> Translation:
+        """Put the protected spans back into the English; count how many survived."""
+        if not masking.spans:
+            return translation
+        result = restore(masking, translation.text)
+        counters = self.stats.counters
+        counters["protected_spans"] += len(masking.spans)
+        counters["protected_spans_intact"] += result.intact
+        flags = translation.flags
+        if result.restored:
+            counters["protected_restored"] += 1
+            flags = (*flags, PROTECTED_RESTORED)
+        return Translation(result.text, translation.score, flags)
 
     def _route(self, doc: Document) -> bool:
         """Decide at document level; set the status of documents that will not be
