@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+from ..outputs.atomic import commit_path, temporary_beside
 from .manifest import PinnedPackage
 from .package import PackageError
 
@@ -49,7 +49,8 @@ def fetch(
     ``sha256`` when given. Return (path, sha256 seen). Raise :class:`PackageError` on a
     mismatch or a failed transfer, leaving nothing behind."""
     into.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=into)
+    target = into / f"{name}.argosmodel"
+    fd, tmp = temporary_beside(target)
     digest, received = hashlib.sha256(), 0
     try:
         with os.fdopen(fd, "wb") as out, _Source(location, opener, timeout) as (source, length):
@@ -76,8 +77,7 @@ def fetch(
                 f"{location}: sha256 {seen} does not match the pinned sha256 {sha256} of "
                 f"{name}; nothing was installed"
             )
-        target = into / f"{name}.argosmodel"
-        os.replace(tmp, target)
+        commit_path(tmp, target)
         return target, seen
     except BaseException:
         if os.path.exists(tmp):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from ..record import Document
+from .atomic import commit_path, temporary_beside
 from .base import Exporter, ExportError
 
 ROWS_PER_GROUP = 1000
@@ -103,7 +103,7 @@ class ParquetExporter(Exporter):
     def open(self) -> None:
         self.path = Path(self.target)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
+        fd, self._tmp = temporary_beside(self.path)
         os.close(fd)
         self._schema = schema(self.pa)
         self._writer = self.pq.ParquetWriter(self._tmp, self._schema)
@@ -129,7 +129,7 @@ class ParquetExporter(Exporter):
             self._writer.close()
         finally:
             if success:
-                os.replace(self._tmp, self.path)
+                commit_path(self._tmp, self.path)
                 self.stats.outputs.append(str(self.path))
             else:
                 os.unlink(self._tmp)

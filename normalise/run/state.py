@@ -21,13 +21,13 @@ import errno
 import fcntl
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..outputs.atomic import is_temporary, write_bytes
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -42,20 +42,6 @@ class CompleteShard:
     key: str
     lines: list[str]
     marker: dict[str, Any]
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 class RunState:
@@ -117,9 +103,10 @@ class RunState:
     def _remove_temporaries(self) -> None:
         """Temporary files of a killed run: never complete, never read."""
         for folder in (self.root, self.shards):
-            for path in folder.glob(".*.tmp"):
-                with suppress(FileNotFoundError):
-                    path.unlink()
+            for path in folder.glob(".*"):
+                if is_temporary(path.name):
+                    with suppress(FileNotFoundError):
+                        path.unlink()
 
     # -- manifest -------------------------------------------------------------------------
     def read_manifest(self) -> dict[str, Any] | None:
@@ -142,7 +129,7 @@ class RunState:
     def write_manifest(self, data: dict[str, Any]) -> None:
         body = {"format": FORMAT, **data}
         text = json.dumps(body, ensure_ascii=False, indent=1) + "\n"
-        _write_atomic(self.root / MANIFEST, text.encode("utf-8"))
+        write_bytes(self.root / MANIFEST, text.encode("utf-8"))
 
     # -- shards ---------------------------------------------------------------------------
     def _paths(self, key: str) -> tuple[Path, Path]:
@@ -176,7 +163,7 @@ class RunState:
         """Write a shard, then its marker: both atomically, in that order."""
         data_path, marker_path = self._paths(key)
         data = "".join(line + "\n" for line in lines).encode("utf-8")
-        _write_atomic(data_path, data)
+        write_bytes(data_path, data)
         full = {
             **marker,
             "key": key,
@@ -184,7 +171,7 @@ class RunState:
             "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest(),
         }
-        _write_atomic(marker_path, (json.dumps(full, ensure_ascii=False) + "\n").encode())
+        write_bytes(marker_path, (json.dumps(full, ensure_ascii=False) + "\n").encode())
 
     def forget(self, key: str) -> None:
         for path in self._paths(key)[::-1]:
