@@ -36,10 +36,13 @@ COUNT_GROUP_SIZE = 100  # inputs per pre-pass task on a worker
 class LineCounter:
     """Counts, per line key, the number of distinct documents it appears in."""
 
-    def __init__(self, max_lines: int = DEFAULT_MAX_LINES):
+    def __init__(self, max_lines: int = DEFAULT_MAX_LINES, keep_documents: bool = False):
         self.max_lines = max_lines
         self.counts: dict[int, int] = {}
         self.documents = 0
+        # with keep_documents, each input's line keys, in order (None: no text, not counted):
+        # a resumable run saves them, so that its next pre-pass reads only new inputs
+        self.document_keys: list[DocumentKeys] | None = [] if keep_documents else None
         self.level = 0  # keys below 2**(KEY_BITS - level) are tracked
         self.seconds: dict[str, float] = {}  # the pre-pass's time per step, for the report
 
@@ -52,8 +55,20 @@ class LineCounter:
             self.counts = {key: n for key, n in self.counts.items() if self._tracked(key)}
 
     def add_document(self, lines: Iterable[str]) -> None:
+        keys = line_keys(lines)
+        if self.document_keys is not None:
+            self.document_keys.append(keys)
+        self.add_keys(keys)
+
+    def add_unreadable(self) -> None:
+        """An input without text: not counted, but its place kept in :attr:`document_keys`."""
+        if self.document_keys is not None:
+            self.document_keys.append(None)
+
+    def add_keys(self, keys: Iterable[int]) -> None:
+        """Count one document, given its distinct line keys (:func:`line_keys`)."""
         self.documents += 1
-        for key in {line_key(line) for line in lines if line.strip()}:
+        for key in keys:
             if self._tracked(key):
                 self.counts[key] = self.counts.get(key, 0) + 1
         self._shrink()
@@ -78,6 +93,28 @@ class LineCounter:
         return RepeatedLines(keys, self.documents, minimum, 2.0**-self.level)
 
 
+DocumentKeys = list[int] | None  # a document's sorted distinct line keys; None: no text
+
+
+def line_keys(lines: Iterable[str]) -> list[int]:
+    """The distinct keys of the non-blank ``lines`` of one document, sorted."""
+    return sorted({line_key(line) for line in lines if line.strip()})
+
+
+def repeated_in(documents: Iterable[DocumentKeys], repeated: RepeatedLines | None) -> list[int]:
+    """The repeated line keys that occur in ``documents`` (their line keys), sorted.
+
+    This is all a shard's records depend on of the pre-pass: the cleaner asks only whether
+    each line of a document is in the repeated set. So it is what goes into a shard's key, in
+    place of the whole run's result: a new file that tips a line over the threshold changes
+    the keys of the shards holding that line, and of no other.
+    """
+    if not repeated:
+        return []
+    found = {key for keys in documents if keys for key in keys if key in repeated.keys}
+    return sorted(found)
+
+
 class CountingEngine(Protocol):
     # False when workers may run on other machines: the pre-pass then keeps nothing on disk
     shares_disk: bool
@@ -88,6 +125,7 @@ class CountingEngine(Protocol):
         settings: Settings,
         max_lines: int,
         store: ExtractedStore | None = None,
+        keep_documents: bool = False,
     ) -> Iterator[LineCounter]:
         """:func:`count_lines` over each group, on the engine's workers, in group order."""
         ...
@@ -106,14 +144,16 @@ def count_lines(
     settings: Settings,
     max_lines: int = DEFAULT_MAX_LINES,
     store: ExtractedStore | None = None,
+    keep_documents: bool = False,
 ) -> LineCounter:
     """Read (and extract) ``items``; count the documents each line is in, and keep each
-    document in ``store`` for the main pass.
+    document in ``store`` for the main pass (and, with ``keep_documents``, each one's line
+    keys in the counter's :attr:`~LineCounter.document_keys`).
 
     Lines are the blocks the cleaner will judge (after reflow), so that a footer is matched
     however it was wrapped. Unreadable inputs are skipped here; the main pass reports them.
     """
-    counter = LineCounter(max_lines)
+    counter = LineCounter(max_lines, keep_documents)
     timer = StageTimer(PREPASS_STEPS[:2])
     pending: deque[WorkItem] = deque()  # the item whose document is coming: read is 1:1, lazy
 
@@ -134,6 +174,8 @@ def count_lines(
             store.put(item, doc)
         if not doc.finished:
             counter.add_document(block.text for block in split_blocks(doc.raw_text))
+        else:
+            counter.add_unreadable()
         counting += perf_counter() - started
     counter.seconds = {**timer.seconds(), "prepass_count": counting}
     return counter

@@ -20,6 +20,14 @@ from .duplicates import DUPLICATE_OF
 SUMMARY_LINES = 20  # problems and skipped files listed in the human summary; all in the JSON
 
 
+def _size(size: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} bytes"
+
+
 @dataclass
 class RunReport:
     started: float = field(default_factory=time.monotonic)
@@ -119,6 +127,27 @@ class RunReport:
             "inputs": self.all_inputs(),
         }
 
+    def _state_lines(self) -> list[str]:
+        """What was reused from the saved state, what was redone and why, and what the state
+        costs on disk."""
+        execution = self.execution
+        lines = []
+        if execution.get("shards_resumed"):
+            lines.append(
+                f"resumed {execution['shards_resumed']} of {execution['shards']} "
+                f"shards ({execution['documents_resumed']} documents) from {execution['state']}"
+            )
+        because = execution.get("redone_because") or {}
+        if execution.get("shards_resumed") and because:
+            reasons = ", ".join(f"{n} {why}" for why, n in because.items())
+            lines.append(f"processed {execution['shards_redone']} shard(s): {reasons}")
+        if execution.get("state_bytes") is not None:
+            lines.append(
+                f"state: {execution['state']} ({_size(execution['state_bytes'])}; "
+                "delete it, or run with --no-state, if you need no resume)"
+            )
+        return lines
+
     def summary(self) -> str:
         statuses = ", ".join(f"{n} {s}" for s, n in sorted(self.by_status.items()))
         langs = ", ".join(f"{lang}: {n}" for lang, n in sorted(self.by_lang.items()))
@@ -135,12 +164,7 @@ class RunReport:
             slowest = sorted(self.stage_seconds.items(), key=lambda kv: -kv[1])
             shown = [f"{name} {s:.2f}s" for name, s in slowest if s >= 0.005]
             lines.append("time: " + ", ".join(shown))
-        if self.execution.get("shards_resumed"):
-            lines.append(
-                f"resumed {self.execution['shards_resumed']} of {self.execution['shards']} "
-                f"shards ({self.execution['documents_resumed']} documents) from "
-                f"{self.execution['state']}"
-            )
+        lines += self._state_lines()
         if self.removed_by_reason:
             removed = ", ".join(f"{n} {r}" for r, n in sorted(self.removed_by_reason.items()))
             label = (

@@ -79,8 +79,7 @@ class Run:
         ends, so that the main pass reads and extracts nothing again."""
         if self.pipeline is not None:
             return None
-        if not inputs.rereadable:
-            log.info("%s is read once: the repeated-line check is off", inputs.description)
+        if not self._rereadable(inputs):
             return None
         counting = self.engine if hasattr(self.engine, "map_line_counts") else None
         reads = threshold_of(self.settings).enabled  # with the check off, nothing is read
@@ -97,17 +96,22 @@ class Run:
         )
         return repeated
 
+    @staticmethod
+    def _rereadable(inputs: Inputs) -> bool:
+        if not inputs.rereadable:
+            log.info("%s is read once: the repeated-line check is off", inputs.description)
+        return inputs.rereadable
+
     def documents(self, inputs: Inputs) -> Iterator[Document]:
         """Every document of ``inputs``, finished, in input order."""
         try:
             for skipped in inputs.skipped:
                 self.report.skip(skipped)
-            repeated = self.prepass(inputs)
             if self.engine is None:
-                stream = self._in_process(inputs, repeated)
+                stream = self._in_process(inputs, self.prepass(inputs))
+                self._progress(NORMALISING, 0, inputs.total)
             else:
-                stream = self._sharded(inputs, repeated)
-            self._progress(NORMALISING, 0, inputs.total)
+                stream = self._sharded(inputs)  # the pre-pass is the sharded run's own
             done = sentences = 0
             for doc in DuplicateFlagger()(stream):
                 self.report.add(doc)
@@ -135,9 +139,11 @@ class Run:
         self.report.stage_seconds = pipeline.timer.seconds()
         self.report.execution = {"engine": "in-process", "workers": 1}
 
-    def _sharded(self, inputs: Inputs, repeated: RepeatedLines | None) -> Iterator[Document]:
+    def _sharded(self, inputs: Inputs) -> Iterator[Document]:
+        """Shards on the engine. The repetition pre-pass runs once the state is open: it keeps
+        each shard's line keys there, and reads only inputs it has no keys for."""
         assert self.engine is not None
-        factory = PipelineFactory(self.settings, repeated=repeated, extracted=self.extracted)
+        factory = PipelineFactory(self.settings)
         sharded = ShardedRun(
             self.state_dir, factory, self.engine, shard_size=self.shard_size, fresh=self.fresh
         )
@@ -149,6 +155,18 @@ class Run:
                     f"(changed: {', '.join(sharded.state.changed_options)}); it is not reused, "
                     "and is removed when this run completes"
                 )
+            if self._rereadable(inputs) and threshold_of(self.settings).enabled:
+                counting = getattr(self.engine, "map_line_counts", None)
+                if counting is None or getattr(self.engine, "shares_disk", False):
+                    self.extracted = ExtractedStore.create(self.state_dir)
+                self._progress(PREPASS, 0, inputs.total)
+                sharded.count_repetition(
+                    inputs.items,
+                    self.extracted,
+                    on_counted=lambda done: self._progress(PREPASS, done, inputs.total),
+                )
+                self.prepass_seconds = sharded.prepass_seconds
+            self._progress(NORMALISING, 0, inputs.total)
             yield from sharded.documents(inputs.items)
         progress = sharded.progress
         self.report.missing_models = sorted(progress.missing)
@@ -160,5 +178,9 @@ class Run:
             "shards": progress.shards,
             "shards_resumed": progress.shards_resumed,
             "documents_resumed": progress.documents_resumed,
+            "shards_redone": sum(progress.redone.values()),
+            "redone_because": dict(sorted(progress.redone.items())),
+            "prepass_documents_read": progress.prepass_read,
             "state": str(self.state_dir) if self.state_dir else None,
+            "state_bytes": sharded.state_bytes,
         }

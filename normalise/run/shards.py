@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field, is_dataclass
 
 from ..batching import batched
 from ..inputs.files import InputFile, WorkItem
+from ..record import Status
 from ..stages.pipeline import Pipeline
 
 MAX_SHARD_FACTOR = 3  # a shard never holds more than 3 x the shard size: memory, balance
@@ -60,6 +61,7 @@ class ShardResult:
     counters: dict[str, int] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)  # worker time per stage
+    retry: int = 0  # documents to process again on the next run (status error)
 
 
 def _name_hash(relpath: str) -> int:
@@ -107,6 +109,7 @@ def content_digest(item: WorkItem, max_bytes: int) -> tuple[str, int]:
 
 
 def shard_key(options_sha256: str, sources: list[tuple[str, str]]) -> str:
+    """A sha256 over the options and each document's name and content fingerprint."""
     digest = hashlib.sha256(options_sha256.encode())
     for relpath, content in sources:
         digest.update(b"\n")
@@ -116,11 +119,26 @@ def shard_key(options_sha256: str, sources: list[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
+def inputs_key(sources: list[tuple[str, str]]) -> str:
+    """The fingerprint of a shard's documents alone (names and contents), without options:
+    it finds the earlier version of a shard, to say why it is redone."""
+    return shard_key("", sources)
+
+
+def repetition_key(repeated_keys: Iterable[int]) -> str:
+    """The fingerprint of the repeated lines found in a shard (see
+    :func:`normalise.run.prepass.repeated_in`)."""
+    return hashlib.sha256(" ".join(f"{key:x}" for key in repeated_keys).encode()).hexdigest()
+
+
 def process_shard(pipeline: Pipeline, shard: Shard) -> ShardResult:
     """Run one shard through ``pipeline`` with fresh per-shard state; used by every engine."""
     pipeline.start_shard()
     seconds_before = pipeline.timer.seconds()
-    lines = [doc.dumps() for doc in pipeline.process_items(shard.items)]
+    lines, retry = [], 0
+    for doc in pipeline.process_items(shard.items):
+        lines.append(doc.dumps())
+        retry += doc.status == Status.ERROR
     stats = pipeline.stats()
     stage_seconds = {
         name: seconds - seconds_before.get(name, 0.0)
@@ -133,4 +151,5 @@ def process_shard(pipeline: Pipeline, shard: Shard) -> ShardResult:
         counters={name: n for name, n in sorted(stats.counters.items()) if n},
         missing=sorted(stats.missing_models),
         stage_seconds=stage_seconds,
+        retry=retry,
     )

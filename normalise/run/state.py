@@ -5,7 +5,12 @@ Layout (``STATE`` is ``OUTPUT.parts/``, beside the corpus file)::
     STATE/lock                  held (flock) while a run writes here: one run at a time
     STATE/manifest.json         the options fingerprint and, once finished, the shard order
     STATE/shards/KEY.jsonl      the records of one shard, in input order
-    STATE/shards/KEY.done       its completion marker: counts, sha256, per-file fingerprints
+    STATE/shards/KEY.done       its completion marker: counts, sha256, per-file fingerprints,
+                                and the fingerprints of its inputs, settings, models and
+                                repeated lines (to say why a shard is redone)
+    STATE/lines/KEY.json        the line keys of each document of a shard, for the repetition
+                                pre-pass (KEY: the shard's inputs and options, without the
+                                pre-pass): only new or changed inputs are read in the pre-pass
 
 Every file is written to a temporary name and renamed into place, and a marker is written
 only after its shard file is in place, so a marker always means a whole shard. A shard file
@@ -21,6 +26,7 @@ import errno
 import fcntl
 import hashlib
 import json
+import os
 import shutil
 from contextlib import suppress
 from dataclasses import dataclass
@@ -31,6 +37,7 @@ from ..outputs.atomic import is_temporary, write_bytes
 
 FORMAT = 1
 MANIFEST = "manifest.json"
+EXTRACTED = "extracted-"  # a run's own ExtractedStore: removed at its end, not kept state
 
 
 class StateError(RuntimeError):
@@ -50,6 +57,7 @@ class RunState:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.shards = self.root / "shards"
+        self.lines = self.root / "lines"
         self._lock_handle = None
         self.changed_options: list[str] = []
 
@@ -63,6 +71,7 @@ class RunState:
         self._lock()
         if fresh:
             shutil.rmtree(self.shards)
+            shutil.rmtree(self.lines, ignore_errors=True)
             self.shards.mkdir()
             with suppress(FileNotFoundError):
                 (self.root / MANIFEST).unlink()
@@ -101,8 +110,11 @@ class RunState:
         self._lock_handle = handle
 
     def _remove_temporaries(self) -> None:
-        """Temporary files of a killed run: never complete, never read."""
-        for folder in (self.root, self.shards):
+        """Temporary files of a killed run: never complete, never read; and the documents its
+        pre-pass kept for its main pass (``extracted-*``, see stages/extracted.py)."""
+        for folder in self.root.glob(EXTRACTED + "*"):
+            shutil.rmtree(folder, ignore_errors=True)
+        for folder in (self.root, self.shards, self.lines):
             for path in folder.glob(".*"):
                 if is_temporary(path.name):
                     with suppress(FileNotFoundError):
@@ -173,6 +185,47 @@ class RunState:
         }
         write_bytes(marker_path, (json.dumps(full, ensure_ascii=False) + "\n").encode())
 
+    def marker(self, key: str) -> dict[str, Any] | None:
+        """The marker of a complete shard (unverified: :meth:`load` checks the data)."""
+        try:
+            marker = json.loads(self._paths(key)[1].read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return marker if isinstance(marker, dict) else None
+
+    def markers(self) -> list[dict[str, Any]]:
+        """Every complete shard's marker, for telling why a shard is redone."""
+        found = (self.marker(path.stem) for path in self.shards.glob("*.done"))
+        return [marker for marker in found if marker is not None]
+
+    # -- line keys of the pre-pass ---------------------------------------------------------
+    def load_lines(self, key: str, documents: int) -> list[list[int] | None] | None:
+        """The saved line keys of the ``documents`` documents of a shard; None if absent or
+        damaged (then they are computed again)."""
+        try:
+            data = json.loads((self.lines / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        keys = data.get("keys") if isinstance(data, dict) else None
+        if not isinstance(keys, list) or len(keys) != documents:
+            return None
+        return keys
+
+    def save_lines(self, key: str, keys: list[list[int] | None]) -> None:
+        self.lines.mkdir(exist_ok=True)
+        text = json.dumps({"keys": keys}, separators=(",", ":")) + "\n"
+        write_bytes(self.lines / f"{key}.json", text.encode())
+
+    def size(self) -> int:
+        """Bytes on disk in the state folder: what keeping it costs."""
+        total = 0
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = [name for name in dirnames if not name.startswith(EXTRACTED)]
+            for name in filenames:
+                with suppress(OSError):
+                    total += os.lstat(os.path.join(dirpath, name)).st_size
+        return total
+
     def forget(self, key: str) -> None:
         for path in self._paths(key)[::-1]:
             with suppress(FileNotFoundError):
@@ -181,9 +234,15 @@ class RunState:
     def keys(self) -> set[str]:
         return {path.stem for path in self.shards.glob("*.done")}
 
-    def prune(self, keep: set[str]) -> int:
-        """Remove shards that are not part of the current input (files changed or removed
-        since); returns how many. Called after a run has completed."""
+    def prune(self, keep: set[str], keep_lines: set[str] | None = None) -> int:
+        """Remove shards (and saved line keys, unless ``keep_lines`` is None) that are not part
+        of the current input (files changed or removed since); returns how many shards.
+        Called after a run has completed."""
+        if keep_lines is not None and self.lines.is_dir():
+            for path in self.lines.iterdir():
+                if path.suffix == ".json" and path.stem not in keep_lines:
+                    with suppress(FileNotFoundError):
+                        path.unlink()
         removed = 0
         for path in self.shards.iterdir():
             if path.suffix in (".jsonl", ".done") and path.stem not in keep:

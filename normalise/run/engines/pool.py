@@ -61,9 +61,13 @@ def _run_shard(shard: Shard, digest: str, factory: bytes) -> ShardResult:
 
 
 def _count(
-    items: list[WorkItem], settings: Settings, max_lines: int, store: ExtractedStore | None
+    items: list[WorkItem],
+    settings: Settings,
+    max_lines: int,
+    store: ExtractedStore | None,
+    keep_documents: bool,
 ) -> LineCounter:
-    return count_lines(items, settings, max_lines, store)
+    return count_lines(items, settings, max_lines, store, keep_documents)
 
 
 class PoolEngine:
@@ -133,10 +137,11 @@ class PoolEngine:
         settings: Settings,
         max_lines: int,
         store: ExtractedStore | None = None,
+        keep_documents: bool = False,
     ) -> Iterator[LineCounter]:
         """The repetition pre-pass, one group of inputs per task, results in group order;
         the workers keep what they extract in ``store``."""
-        tasks = ((_count, (group, settings, max_lines, store)) for group in groups)
+        tasks = ((_count, (group, settings, max_lines, store, keep_documents)) for group in groups)
         return self._bounded(tasks, ordered=True)
 
     def map_shards(

@@ -61,8 +61,9 @@ class _Worker:
         settings: Settings,
         max_lines: int,
         store: ExtractedStore | None = None,
+        keep_documents: bool = False,
     ) -> LineCounter:
-        return count_lines(items, settings, max_lines, store)
+        return count_lines(items, settings, max_lines, store, keep_documents)
 
     def process(self, shard: Shard, digest: str, factory: list) -> ShardResult:
         if self._pipeline is None or self._pipeline[0] != digest:
@@ -156,6 +157,7 @@ class RayEngine:
         settings: Settings,
         max_lines: int,
         store: ExtractedStore | None = None,
+        keep_documents: bool = False,
     ) -> Iterator[LineCounter]:
         """The repetition pre-pass on the actors, one group of inputs per task, results in
         group order (the merge must not depend on which actor finished first)."""
@@ -167,7 +169,9 @@ class RayEngine:
         while True:
             for group in islice(pending, limit - len(in_flight)):
                 in_flight.append(
-                    actors[turn % len(actors)].count.remote(group, settings, max_lines, store)
+                    actors[turn % len(actors)].count.remote(
+                        group, settings, max_lines, store, keep_documents
+                    )
                 )
                 turn += 1
             if not in_flight:
