@@ -30,6 +30,7 @@ from ..outputs import (
     resolve_targets,
 )
 from ..outputs.atomic import STDOUT, write_json
+from ..outputs.outputset import OutputError, OutputSet
 from ..outputs.review import ReviewLimits
 from ..run import Run
 from ..run.engines import ENGINES, RayUnavailable, make_engine
@@ -135,16 +136,31 @@ def _check_writable(path: Path, folder: bool = False) -> None:
         raise ConfigError(f"cannot write the output {path}: {error.strerror or error}") from None
 
 
-def _targets(formats: tuple[str, ...], output: str) -> list[tuple[str, Path | str]]:
-    """Where each format is written; every target checked for writing before the run."""
+def _targets(
+    formats: tuple[str, ...], output: str, check: bool = True
+) -> list[tuple[str, Path | str]]:
+    """Where each format is written; every target checked for writing (``check``)."""
     try:
         targets = resolve_targets(formats or ("jsonl",), output)
     except ExportError as error:
         raise ConfigError(str(error)) from None
+    if check:
+        _check_targets(targets)
+    return targets
+
+
+def _check_targets(targets: list[tuple[str, Path | str]]) -> None:
     for name, target in targets:
         if target != STDOUT:
             _check_writable(Path(target), folder=EXPORTERS[name].multi_file)
-    return targets
+
+
+def _output_set(targets, extra: list[Path | None], state: Path | None) -> OutputSet:
+    """Everything the run writes (the exports, ``extra`` files such as the report, the
+    state), to refuse overlaps with the input and to lock as one."""
+    multi = [target for name, target in targets if EXPORTERS[name].multi_file]
+    single = [target for name, target in targets if not EXPORTERS[name].multi_file]
+    return OutputSet([*single, *(path for path in extra if path is not None)], multi, state)
 
 
 def _report_path(targets: list[tuple[str, Path | str]], output: str) -> Path | None:
@@ -383,6 +399,12 @@ def _stdin_lines():
     is_flag=True,
     help="Also write the review page beside the JSONL corpus (corpus.review.html).",
 )
+@click.option(
+    "--no-state",
+    is_flag=True,
+    help="Keep no progress on disk (a temporary folder, removed at the end): a one-off run "
+    "that needs no resume and leaves no OUTPUT.parts/.",
+)
 @verbosity_options
 @click.pass_context
 def run(
@@ -412,6 +434,7 @@ def run(
     shard_size: int,
     fresh: bool,
     with_review: bool,
+    no_state: bool,
 ) -> None:
     """Clean, detect, translate and align every article under INPUT.
 
@@ -468,61 +491,70 @@ def run(
         raise ConfigError(str(error)) from None
     display = ProgressDisplay.for_stream(quiet)
     display.stage("listing inputs")  # walking a large folder takes a while: show it at once
-    with display:
-        inputs = open_inputs(input_path, settings.extensions, stdin=_stdin_lines())
-        validate.has_inputs(inputs, input_path, settings.extensions)
-        targets = _targets(formats, output)
-        report_path = report_option or _report_path(targets, output)
+    targets = _targets(formats, output, check=False)
+    report_path = report_option or _report_path(targets, output)
+    review_path = _review_path(targets) if with_review else None
+    state_dir = None if no_state else _state_dir(targets, output)
+    outputs = _output_set(targets, [report_path, review_path], state_dir)
+    options = ExportOptions(include_english, frozenset(source_langs))
+    try:
+        outputs.refuse_overlap(input_path, settings.extensions)
+        exporters = _open_exporters(targets, options)  # a format it cannot write: before all
+        _check_targets(targets)
         if report_path is not None:
             _check_writable(report_path)
-        review_path = _review_path(targets) if with_review else None
-        log.info(
-            "input %s, %d skipped; output: %s",
-            inputs.description,
-            len(inputs.skipped),
-            ", ".join(f"{name} -> {target}" for name, target in targets),
-        )
-        state_dir = _state_dir(targets, output)
-        run = Run(
-            settings,
-            make_engine(engine, workers, address),
-            state_dir=state_dir,
-            shard_size=shard_size,
-            fresh=fresh,
-            on_note=(lambda note: None) if quiet else (lambda note: display.echo(f"note: {note}")),
-            on_progress=display,
-        )
-        options = ExportOptions(include_english, frozenset(source_langs))
-        try:
-            with (
-                _open_exporters(targets, options) as exporters,
-                closing(run.documents(inputs)) as documents,  # closed at once on Ctrl-C
-            ):
-                for doc in documents:
-                    exporters.write(doc)
-        except (StateError, RayUnavailable) as error:
-            raise ConfigError(str(error)) from None
-        except KeyboardInterrupt:
-            display.close()
-            raise Interrupted(_interrupted(run, state_dir)) from None
-        except OSError as error:  # disk full, output folder removed mid-run: not the input's
-            raise ConfigError(
-                f"cannot write the output {output}: {error.strerror or error}"
-            ) from None
-    report = run.report
-    report.exports = _export_summary(exporters)
-    if report_path is not None:
-        try:
-            write_json(report.to_json(), report_path)
-        except OSError as error:
-            raise ConfigError(
-                f"cannot write the report {report_path}: {error.strerror or error}"
-            ) from None
-    reviewed = None
-    if review_path is not None:  # the corpus is complete on disk: read it back, streaming
-        corpus = Path(dict(targets)["jsonl"])
-        reviewed, bad = write_review(corpus, review_path, report.to_json(), ReviewLimits())
-        echo_result(reviewed, bad, quiet=True)  # the summary comes with the run's, below
+        with display, outputs.lock():
+            outputs.remove_leftovers()
+            inputs = open_inputs(
+                input_path, settings.extensions, _stdin_lines(), outputs.exclusions()
+            )
+            validate.has_inputs(inputs, input_path, settings.extensions)
+            log.info(
+                "input %s, %d skipped; output: %s",
+                inputs.description,
+                len(inputs.skipped),
+                ", ".join(f"{name} -> {target}" for name, target in targets),
+            )
+            run = Run(
+                settings,
+                make_engine(engine, workers, address),
+                state_dir=state_dir,
+                shard_size=shard_size,
+                fresh=fresh,
+                on_note=(lambda note: None)
+                if quiet
+                else (lambda note: display.echo(f"note: {note}")),
+                on_progress=display,
+            )
+            try:
+                with exporters, closing(run.documents(inputs)) as documents:  # Ctrl-C: closed
+                    for doc in documents:
+                        exporters.write(doc)
+            except (StateError, RayUnavailable) as error:
+                raise ConfigError(str(error)) from None
+            except KeyboardInterrupt:
+                display.close()
+                raise Interrupted(_interrupted(run, state_dir)) from None
+            except OSError as error:  # disk full, output folder removed mid-run
+                raise ConfigError(
+                    f"cannot write the output {output}: {error.strerror or error}"
+                ) from None
+            report = run.report
+            report.exports = _export_summary(exporters)
+            if report_path is not None:
+                try:
+                    write_json(report.to_json(), report_path)
+                except OSError as error:
+                    raise ConfigError(
+                        f"cannot write the report {report_path}: {error.strerror or error}"
+                    ) from None
+            reviewed = None
+            if review_path is not None:  # the corpus is complete on disk: read it back
+                corpus = Path(dict(targets)["jsonl"])
+                reviewed, bad = write_review(corpus, review_path, report.to_json(), ReviewLimits())
+                echo_result(reviewed, bad, quiet=True)  # the summary comes with the run's
+    except OutputError as error:
+        raise ConfigError(str(error)) from None
     if not quiet:
         click.echo(report.summary(), err=True)
         if formats and formats != ("jsonl",):

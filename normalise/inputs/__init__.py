@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .files import InputFile, InputRecord, RejectedRecord, Skipped, WorkItem, walk
+from .files import Excluded, InputFile, InputRecord, RejectedRecord, Skipped, WorkItem, walk
 from .jsonl import read_records, record_from_mapping
 
 STDIN = "-"
@@ -25,6 +25,7 @@ class Inputs:
     rereadable: bool = True  # can be iterated twice, as the repetition pre-pass needs
     skipped: list[Skipped] = field(default_factory=list)  # files the walk left out, and why
     description: str = ""
+    excluded: list[Excluded] = field(default_factory=list)  # the run's own outputs inside
 
 
 class _JsonlFile:
@@ -39,10 +40,14 @@ class _JsonlFile:
 
 
 def open_inputs(
-    path: Path | str, extensions: tuple[str, ...], stdin: IO[bytes] | None = None
+    path: Path | str,
+    extensions: tuple[str, ...],
+    stdin: IO[bytes] | None = None,
+    exclude: Iterable[Path] = (),
 ) -> Inputs:
     """``-`` (JSONL on standard input, read once), a ``.jsonl`` file (records), a folder
-    (walked in sorted order) or another file."""
+    (walked in sorted order, leaving out the paths in ``exclude``: the run's outputs) or
+    another file."""
     if str(path) == STDIN:
         lines = stdin if stdin is not None else sys.stdin.buffer
         return Inputs(read_records(lines, name="stdin"), rereadable=False, description="stdin")
@@ -51,9 +56,13 @@ def open_inputs(
         return Inputs(_JsonlFile(path), description=f"{path}: JSONL records")
     files: list[InputFile] = []
     skipped: list[Skipped] = []
-    for entry in walk(path, extensions):
-        (files if isinstance(entry, InputFile) else skipped).append(entry)
-    return Inputs(files, len(files), True, skipped, f"{path}: {len(files)} files")
+    excluded: list[Excluded] = []
+    for entry in walk(path, extensions, exclude):
+        if isinstance(entry, InputFile):
+            files.append(entry)
+        else:
+            (excluded if isinstance(entry, Excluded) else skipped).append(entry)
+    return Inputs(files, len(files), True, skipped, f"{path}: {len(files)} files", excluded)
 
 
 PythonInput = str | Mapping[str, Any] | InputRecord
@@ -94,6 +103,7 @@ def work_items(inputs: Iterable[PythonInput] | PythonInput) -> Iterator[WorkItem
 
 __all__ = [
     "STDIN",
+    "Excluded",
     "InputFile",
     "InputRecord",
     "Inputs",

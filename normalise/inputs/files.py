@@ -5,9 +5,12 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..outputs.atomic import TEMPORARY
 
 
 @dataclass(frozen=True)
@@ -108,12 +111,48 @@ def _check_file(path: Path, rel: str, extensions: tuple[str, ...]) -> InputFile 
     return InputFile(path, rel)
 
 
-def walk(root: Path, extensions: tuple[str, ...]) -> Iterator[InputFile | Skipped]:
+OUTPUT_OF_THIS_RUN = "an output of this run"
+STATE_FOLDER = "the saved state of a normalise run"
+
+
+@dataclass(frozen=True)
+class Excluded(Skipped):
+    """A path under the input that a run leaves out because it is the run's own output (or a
+    run's saved state): reading it back would make outputs into documents."""
+
+
+def _excluded_names(root: Path, exclude: Iterable[Path]) -> set[str]:
+    """The POSIX paths, relative to ``root``, of the ``exclude`` paths that lie inside it."""
+    base = root.resolve()
+    names = set()
+    for path in exclude:
+        with suppress(ValueError):
+            names.add(Path(path).resolve().relative_to(base).as_posix())
+    return names
+
+
+def _is_output(rel: str, excluded: set[str]) -> bool:
+    """``rel`` is an excluded path, or a temporary file one of them left beside it."""
+    if rel in excluded:
+        return True
+    folder, _, name = rel.rpartition("/")
+    match = TEMPORARY.match(name)
+    return match is not None and (f"{folder}/" if folder else "") + match["name"] in excluded
+
+
+def _is_state(path: Path) -> bool:
+    return path.name.endswith(".parts") and (path / "manifest.json").is_file()
+
+
+def walk(
+    root: Path, extensions: tuple[str, ...], exclude: Iterable[Path] = ()
+) -> Iterator[InputFile | Skipped]:
     """Yield every file under ``root`` (or ``root`` itself) in sorted relative-path order.
 
     Nothing is dropped silently: files with other extensions, broken or looping symlinks,
     symlinked directories, pipes and devices, and folders that cannot be listed are yielded
-    as :class:`Skipped` with a reason.
+    as :class:`Skipped` with a reason. The paths in ``exclude`` (a run's outputs) and state
+    folders of runs are not walked; they are yielded as :class:`Excluded`.
     """
     root = Path(root)
     if not root.is_dir():
@@ -132,16 +171,23 @@ def walk(root: Path, extensions: tuple[str, ...]) -> Iterator[InputFile | Skippe
             rel = display_path(str(where))
         entries.append(Skipped(rel, f"cannot list folder: {error.strerror or error}"))
 
+    excluded = _excluded_names(root, exclude)
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unlisted):
         base = Path(dirpath)
         for name in list(dirnames):
-            if (base / name).is_symlink():
-                rel = display_path((base / name).relative_to(root).as_posix())
-                entries.append(Skipped(rel, "symlinked directory not followed"))
+            rel = (base / name).relative_to(root).as_posix()
+            if _is_output(rel, excluded) or _is_state(base / name):
+                dirnames.remove(name)
+                why = OUTPUT_OF_THIS_RUN if _is_output(rel, excluded) else STATE_FOLDER
+                entries.append(Excluded(display_path(rel) + "/", why))
+            elif (base / name).is_symlink():
+                entries.append(Skipped(display_path(rel), "symlinked directory not followed"))
         for name in filenames:
             path = base / name
-            entries.append(
-                _check_file(path, display_path(path.relative_to(root).as_posix()), extensions)
-            )
+            rel = path.relative_to(root).as_posix()
+            if _is_output(rel, excluded):
+                entries.append(Excluded(display_path(rel), OUTPUT_OF_THIS_RUN))
+                continue
+            entries.append(_check_file(path, display_path(rel), extensions))
     entries.sort(key=lambda entry: entry.relpath)
     yield from entries

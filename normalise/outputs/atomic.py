@@ -30,7 +30,7 @@ from typing import IO, Any
 STDOUT = "-"
 TEMP_SUFFIX = ".tmp"
 # mkstemp's random part is 8 characters of [a-z0-9_]; older versions wrote no suffix.
-_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}(\.tmp)?$")
+TEMPORARY = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}(\.tmp)?$")
 _umask_lock = threading.Lock()
 
 
@@ -174,7 +174,7 @@ class AtomicFolder:
 
 def is_temporary(name: str, of: str | None = None) -> bool:
     """Is ``name`` a temporary file of this module (of the target named ``of``, if given)?"""
-    match = _TEMPORARY.match(name)
+    match = TEMPORARY.match(name)
     return match is not None and (of is None or match["name"] == of)
 
 

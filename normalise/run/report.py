@@ -39,6 +39,7 @@ class RunReport:
     removed_by_reason: Counter[str] = field(default_factory=Counter)
     inputs: list[dict[str, str]] = field(default_factory=list)  # every document, in order
     skipped: list[dict[str, str]] = field(default_factory=list)
+    excluded: list[dict[str, str]] = field(default_factory=list)  # outputs inside the input
     problems: list[dict[str, str]] = field(default_factory=list)
     duplicates: list[dict[str, str]] = field(default_factory=list)
     missing_models: list[str] = field(default_factory=list)
@@ -108,6 +109,7 @@ class RunReport:
                 "cache_hits": self.counters.get("cache_hits", 0),
             },
             "skipped": self.skipped,
+            "excluded": self.excluded,
             "problems": self.problems,
             "duplicates": self.duplicates,
             "missing_models": self.missing_models,
@@ -177,6 +179,9 @@ class RunReport:
             lines.append(
                 f"{len(self.duplicates)} duplicate(s) flagged (metadata.duplicate_of; kept)"
             )
+        if self.excluded:
+            names = ", ".join(entry["source"] for entry in self.excluded[:SUMMARY_LINES])
+            lines.append(f"left out of the input (outputs, not articles): {names}")
         if self.skipped:
             lines.append(f"{len(self.skipped)} file(s) skipped:")
             lines += [f"  {s['source']}: {s['reason']}" for s in self.skipped[:SUMMARY_LINES]]

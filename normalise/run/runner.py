@@ -107,6 +107,9 @@ class Run:
         try:
             for skipped in inputs.skipped:
                 self.report.skip(skipped)
+            self.report.excluded = [
+                {"source": entry.relpath, "reason": entry.reason} for entry in inputs.excluded
+            ]
             if self.engine is None:
                 stream = self._in_process(inputs, self.prepass(inputs))
                 self._progress(NORMALISING, 0, inputs.total)
