@@ -32,6 +32,12 @@ machine other processes take cores, and the speed ratios then understate the eng
     .venv/bin/python bench/scale.py                  # 1k and 10k documents
     .venv/bin/python bench/scale.py --sizes 200,2000 # quicker
     .venv/bin/python bench/scale.py --repeat 3       # best of 3 interleaved runs each
+    .venv/bin/python bench/scale.py --incremental 10000   # only the incremental case
+
+The incremental case (``--incremental N``; also run after the others with the large size) is
+the nightly use: a run over N documents, then 1% more files (a new day's folder) and the same
+command again. The rerun must take <= 5% of the first run's time, and its corpus must be
+byte-identical to a fresh run over the grown folder (checked, not timed).
 
 This machine's speed drifts by 10-20% from one minute to the next (the same command's CPU
 seconds vary as much as its wall time), so a ratio of two single runs moves by about +-0.15.
@@ -42,6 +48,7 @@ the ratios of best times are far steadier.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import shutil
@@ -59,6 +66,8 @@ sys.path.insert(0, str(REPO))
 from normalise.argos.store import ModelStore  # noqa: E402
 from normalise.testing.argos_builder import ARGOS_1_0, TINY, build_package  # noqa: E402
 from normalise.testing.corpus import ntrex_articles, seed_articles, write_corpus  # noqa: E402
+
+INCREMENTAL_TARGET = 0.05  # the rerun's time over the first run's
 
 SAMPLE_SECONDS = 0.05
 
@@ -129,6 +138,46 @@ def label(config: Config) -> str:
     return f"{engine} {workers} worker(s){joined}{threads}, {size} docs"
 
 
+def incremental(root: Path, store: ModelStore, articles: list[str], size: int) -> float:
+    """Run over ``size`` documents, add 1% new files in a new folder (as a nightly crawl
+    would), run again; check the rerun against a fresh run; return the time ratio."""
+    folder = write_corpus(root / f"grow-{size}", size, articles)
+    out = root / "grow-out" / "corpus.jsonl"
+    command = [sys.executable, "-m", "normalise", "-q", "run", str(folder), "-o", str(out)]
+    command += ["--models-dir", str(store.root), "--workers", "2"]
+    first, _, _ = measure(command)
+    added = max(1, size // 100)
+    day = folder / "new-day"
+    day.mkdir()
+    for index in range(added):  # new articles: the existing ones, edited
+        text = articles[(size + index) % len(articles)]
+        (day / f"{index:05d}.txt").write_text(f"{text}\nUpdate {index}.\n", encoding="utf-8")
+    rerun, _, _ = measure(command)
+    report = json.loads(out.with_name("corpus.report.json").read_text())["execution"]
+    fresh_out = root / "grow-fresh" / "corpus.jsonl"
+    fresh = [
+        *command[: command.index("-o") + 1],
+        str(fresh_out),
+        *command[command.index("-o") + 2 :],
+    ]
+    measure(fresh)
+    identical = out.read_bytes() == fresh_out.read_bytes()
+    ratio = rerun / first
+    print(
+        f"incremental, {size} docs + {added} new files (local, 2 workers): first run "
+        f"{first:.1f} s, rerun {rerun:.1f} s, ratio {ratio:.3f} (target <= {INCREMENTAL_TARGET})"
+        f"; {report['shards_redone']} of {report['shards']} shards redone "
+        f"({report['redone_because']}), pre-pass read {report['prepass_documents_read']} "
+        f"documents; rerun output {'identical to' if identical else 'DIFFERENT from'} a "
+        "fresh run"
+    )
+    shutil.rmtree(out.parent)
+    shutil.rmtree(fresh_out.parent)
+    if not identical:
+        raise SystemExit("the incremental rerun differs from a fresh run")
+    return ratio
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000", help="small,large document counts")
@@ -139,6 +188,13 @@ def main() -> None:
         type=int,
         default=1,
         help="runs of each configuration, interleaved; the fastest counts (default 1)",
+    )
+    parser.add_argument(
+        "--incremental",
+        type=int,
+        metavar="N",
+        help="only the incremental case, over N documents (default: after the others, at "
+        "the large size)",
     )
     options = parser.parse_args()
     small, large = (int(n) for n in options.sizes.split(","))
@@ -155,6 +211,9 @@ def main() -> None:
         store = ModelStore(root / "models")
         for seed, lang in enumerate(["it", "es"]):
             store.install(build_package(root / "built", lang, shape=shape, seed=seed), force=True)
+        if options.incremental:
+            incremental(root, store, articles, options.incremental)
+            return
         corpora = {n: write_corpus(root / f"in-{n}", n, articles) for n in (small, large)}
         runs: dict[Config, list[tuple[float, int, float]]] = {}  # (seconds, RSS, CPU) per run
 
@@ -254,6 +313,7 @@ def main() -> None:
             f"peak RSS {large} / {small} docs (local, 2 workers): "
             f"{best(two_l)[1] / best(two)[1]:.2f}"
         )
+        incremental(root, store, articles, large)
 
 
 if __name__ == "__main__":

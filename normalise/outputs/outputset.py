@@ -86,7 +86,7 @@ class OutputSet:
             if path == source:
                 raise OutputError(f"the output {path} is the input; choose another -o")
             if path in self.folders or path == self.state:
-                if source in path.parents:
+                if path in source.parents:
                     raise OutputError(
                         f"the output folder {path} contains the input {source}; "
                         "choose an -o outside it"

@@ -372,7 +372,7 @@ class ShardedRun:
                 self._resumed.discard(key)
                 self.progress.documents_resumed += len(shard.lines)
             for line in shard.lines:
-                yield Document.from_json(json.loads(line))
+                yield Document.from_json_line(line)
 
     def documents(self, items: Iterable[WorkItem]) -> Iterator[Document]:
         """Every document of ``items``, finished, in input order; complete shards are read
