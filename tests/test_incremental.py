@@ -415,3 +415,17 @@ def test_the_report_and_summary_show_the_state_and_its_size(tmp_path, tiny_store
     size = sum(p.stat().st_size for p in state.rglob("*") if p.is_file())
     assert execution(tmp_path / "corpus.report.json")["state_bytes"] == size
     assert f"state: {state}" in result.stderr and "--no-state" in result.stderr
+
+
+def test_a_resumed_record_is_written_back_as_read_unless_flagged(tiny_store):
+    """Reruns write resumed records without rebuilding their JSON; a duplicate flag, set by
+    the run after the shards, still shows."""
+    from normalise.record import Document
+
+    run = Run(Settings(models_dir=tiny_store), InlineEngine(), shard_size=2)
+    line = next(run.documents(open_inputs(SEEDS, (".txt",)))).dumps()
+    doc = Document.loads(line)
+    assert doc.dumps() == line
+    doc.metadata["duplicate_of"] = "other"
+    assert json.loads(doc.dumps())["metadata"]["duplicate_of"] == "other"
+    assert Document.from_json(json.loads(doc.dumps())).dumps() == doc.dumps()
