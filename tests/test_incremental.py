@@ -339,6 +339,7 @@ def test_two_concurrent_runs_on_one_output_one_is_refused(tmp_path, tiny_store):
     try:
         while not (out / ".corpus.jsonl.lock").exists():
             assert first.poll() is None, first.stderr.read()
+            time.sleep(0.01)
         second = run_cli(*run_args(folder, f"{out}/", tiny_store, "-f", "jsonl", "-f", "tsv"))
         assert second.returncode == 2
         assert f"pid {first.pid}" in second.stderr

@@ -3,8 +3,9 @@
 Articles are small files, so work is cut into groups of documents, not files. A shard's
 boundaries depend only on the names of its documents (a boundary follows a document whose
 name hashes to 0 modulo the shard size), so adding or removing one file changes one shard,
-not every shard after it. A shard's *key* hashes the run's options and the name and content
-sha256 of each of its documents: the same key means the same output.
+not every shard after it. A shard's *key* hashes the run's options, the name and content
+sha256 of each of its documents, and the repeated lines found in them: the same key means the
+same output.
 
 A shard is processed with fresh per-shard state (the translation cache), because CTranslate2's
 results depend slightly on which sentences share a batch: the output of a shard then depends
