@@ -15,7 +15,7 @@ import normalise
 
 PACKAGE = Path(normalise.__file__).parent
 LAYERS = [
-    {"record", "settings", "languages", "batching"},
+    {"record", "settings", "languages", "batching", "atomic"},
     {"text", "langid", "argos", "data", "testing"},
     {"inputs"},
     {"stages"},

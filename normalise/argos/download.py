@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from ..outputs.atomic import commit_path, temporary_beside
+from ..atomic import commit_path, temporary_beside
 from .manifest import PinnedPackage
 from .package import PackageError
 

@@ -10,7 +10,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..outputs.atomic import TEMPORARY
+from ..atomic import TEMPORARY
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import STDOUT, remove_temporaries
+from ..atomic import remove_temporaries
+from .atomic import STDOUT
 
 LOCK_SUFFIX = ".lock"
 STATE_SUFFIX = ".parts"

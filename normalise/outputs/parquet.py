@@ -10,8 +10,8 @@ import json
 import os
 from pathlib import Path
 
+from ..atomic import commit_path, temporary_beside
 from ..record import Document
-from .atomic import commit_path, temporary_beside
 from .base import Exporter, ExportError
 
 ROWS_PER_GROUP = 1000

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from ..atomic import AtomicFile
 from ..record import Document, Status
-from .atomic import AtomicFile
 from .base import Exporter
 
 MAX_NAME_BYTES = 200  # below the 255-byte limit of common filesystems, room for a suffix

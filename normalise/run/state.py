@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..outputs.atomic import is_temporary, write_bytes
+from ..atomic import is_temporary, write_bytes
 
 FORMAT = 1
 MANIFEST = "manifest.json"

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ...atomic import AtomicFile
 from ...record import Document, Removal
-from ..atomic import AtomicFile
 from .charts import Histogram, new_histograms, svg
 
 MAX_DOCUMENTS = 10_000
