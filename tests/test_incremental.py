@@ -430,3 +430,14 @@ def test_a_resumed_record_is_written_back_as_read_unless_flagged(tiny_store):
     doc.metadata["duplicate_of"] = "other"
     assert json.loads(doc.dumps())["metadata"]["duplicate_of"] == "other"
     assert Document.from_json(json.loads(doc.dumps())).dumps() == doc.dumps()
+
+
+def test_a_damaged_marker_is_redone_not_fatal(tmp_path):
+    write_articles(tmp_path / "in", range(6))
+    settings = Settings(models_dir=tmp_path / "no-models")
+    first, _ = _run(settings, tmp_path / "in", tmp_path / "state")
+    marker = sorted((tmp_path / "state" / "shards").glob("*.done"))[0]
+    marker.write_text("{not json")
+    again, done = _run(settings, tmp_path / "in", tmp_path / "state")
+    assert [d.dumps() for d in again] == [d.dumps() for d in first]
+    assert done["shards_redone"] == 1 and done["shards_resumed"] == done["shards"] - 1

@@ -140,7 +140,7 @@ class RunReport:
                 f"shards ({execution['documents_resumed']} documents) from {execution['state']}"
             )
         because = execution.get("redone_because") or {}
-        if execution.get("shards_resumed") and because:
+        if because and (execution.get("shards_resumed") or set(because) != {"new input"}):
             reasons = ", ".join(f"{n} {why}" for why, n in because.items())
             lines.append(f"processed {execution['shards_redone']} shard(s): {reasons}")
         if execution.get("state_bytes") is not None:

@@ -341,7 +341,7 @@ class ShardedRun:
                 self.progress.shards_resumed += 1
                 self._resumed.add(key)
                 continue
-            if marker is not None:  # documents failed in it: process it again
+            if self.state.is_complete(key):  # failed documents, or a damaged marker: redo
                 self.state.forget(key)
             if key in self._pending:  # the same shard twice (identical records): once
                 continue
