@@ -441,3 +441,11 @@ def test_a_damaged_marker_is_redone_not_fatal(tmp_path):
     again, done = _run(settings, tmp_path / "in", tmp_path / "state")
     assert [d.dumps() for d in again] == [d.dumps() for d in first]
     assert done["shards_redone"] == 1 and done["shards_resumed"] == done["shards"] - 1
+
+
+def test_changed_settings_are_named_as_the_reason(tmp_path):
+    write_articles(tmp_path / "in", range(4))
+    _run(Settings(models_dir=tmp_path / "m"), tmp_path / "in", tmp_path / "state")
+    _, done = _run(Settings(models_dir=tmp_path / "m", beam_size=2), tmp_path / "in",
+                   tmp_path / "state")  # fmt: skip
+    assert done["redone_because"] == {"changed settings": done["shards"]}
