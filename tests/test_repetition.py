@@ -84,14 +84,14 @@ def test_the_pool_pre_pass_counts_on_its_workers_and_gives_the_serial_result(mon
     serial = count_repeated_lines(items, settings())
     with PoolEngine(2) as pool:
         calls = []
-        original = pool.map_line_keys
+        original = pool.map_line_counts
 
         def recording(groups, *args):
             groups = list(groups)
             calls.append([len(group) for group in groups])
             return original(groups, *args)
 
-        monkeypatch.setattr(pool, "map_line_keys", recording)
+        monkeypatch.setattr(pool, "map_line_counts", recording)
         parallel = count_repeated_lines(items, settings(), engine=pool)
     assert calls == [[3, 3, 2]]
     assert parallel == serial and FOOTER in parallel
