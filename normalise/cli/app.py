@@ -500,59 +500,62 @@ def run(
     try:
         outputs.refuse_overlap(input_path, settings.extensions)
         exporters = _open_exporters(targets, options)  # a format it cannot write: before all
-        _check_targets(targets)
-        if report_path is not None:
-            _check_writable(report_path)
-        with display, outputs.lock():
-            outputs.remove_leftovers()
+        with display:
             inputs = open_inputs(
                 input_path, settings.extensions, _stdin_lines(), outputs.exclusions()
             )
             validate.has_inputs(inputs, input_path, settings.extensions)
-            log.info(
-                "input %s, %d skipped; output: %s",
-                inputs.description,
-                len(inputs.skipped),
-                ", ".join(f"{name} -> {target}" for name, target in targets),
-            )
-            run = Run(
-                settings,
-                make_engine(engine, workers, address),
-                state_dir=state_dir,
-                shard_size=shard_size,
-                fresh=fresh,
-                on_note=(lambda note: None)
-                if quiet
-                else (lambda note: display.echo(f"note: {note}")),
-                on_progress=display,
-            )
-            try:
-                with exporters, closing(run.documents(inputs)) as documents:  # Ctrl-C: closed
-                    for doc in documents:
-                        exporters.write(doc)
-            except (StateError, RayUnavailable) as error:
-                raise ConfigError(str(error)) from None
-            except KeyboardInterrupt:
-                display.close()
-                raise Interrupted(_interrupted(run, state_dir)) from None
-            except OSError as error:  # disk full, output folder removed mid-run
-                raise ConfigError(
-                    f"cannot write the output {output}: {error.strerror or error}"
-                ) from None
-            report = run.report
-            report.exports = _export_summary(exporters)
+            _check_targets(targets)
             if report_path is not None:
+                _check_writable(report_path)
+            with outputs.lock():
+                outputs.remove_leftovers()
+                log.info(
+                    "input %s, %d skipped; output: %s",
+                    inputs.description,
+                    len(inputs.skipped),
+                    ", ".join(f"{name} -> {target}" for name, target in targets),
+                )
+                run = Run(
+                    settings,
+                    make_engine(engine, workers, address),
+                    state_dir=state_dir,
+                    shard_size=shard_size,
+                    fresh=fresh,
+                    on_note=(lambda note: None)
+                    if quiet
+                    else (lambda note: display.echo(f"note: {note}")),
+                    on_progress=display,
+                )
                 try:
-                    write_json(report.to_json(), report_path)
-                except OSError as error:
+                    with exporters, closing(run.documents(inputs)) as documents:  # Ctrl-C: closed
+                        for doc in documents:
+                            exporters.write(doc)
+                except (StateError, RayUnavailable) as error:
+                    raise ConfigError(str(error)) from None
+                except KeyboardInterrupt:
+                    display.close()
+                    raise Interrupted(_interrupted(run, state_dir)) from None
+                except OSError as error:  # disk full, output folder removed mid-run
                     raise ConfigError(
-                        f"cannot write the report {report_path}: {error.strerror or error}"
+                        f"cannot write the output {output}: {error.strerror or error}"
                     ) from None
-            reviewed = None
-            if review_path is not None:  # the corpus is complete on disk: read it back
-                corpus = Path(dict(targets)["jsonl"])
-                reviewed, bad = write_review(corpus, review_path, report.to_json(), ReviewLimits())
-                echo_result(reviewed, bad, quiet=True)  # the summary comes with the run's
+                report = run.report
+                report.exports = _export_summary(exporters)
+                if report_path is not None:
+                    try:
+                        write_json(report.to_json(), report_path)
+                    except OSError as error:
+                        raise ConfigError(
+                            f"cannot write the report {report_path}: {error.strerror or error}"
+                        ) from None
+                reviewed = None
+                if review_path is not None:  # the corpus is complete on disk: read it back
+                    corpus = Path(dict(targets)["jsonl"])
+                    reviewed, bad = write_review(
+                        corpus, review_path, report.to_json(), ReviewLimits()
+                    )
+                    echo_result(reviewed, bad, quiet=True)  # the summary comes with the run's
     except OutputError as error:
         raise ConfigError(str(error)) from None
     if not quiet:
