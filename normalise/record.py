@@ -84,6 +84,22 @@ def _fields_of(obj: Any) -> dict[str, Any]:
     return result
 
 
+def _escape_line_breaks(text: str) -> str:
+    for raw, escaped in _RAW_LINE_BREAKS:
+        if raw in text:
+            text = text.replace(raw, escaped)
+    return text
+
+
+def _appended(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any] | None:
+    """The keys ``after`` adds at the end of ``before``, when that is its only change."""
+    if len(after) <= len(before) or list(after)[: len(before)] != list(before):
+        return None
+    if any(after[key] != value for key, value in before.items()):
+        return None
+    return {key: after[key] for key in list(after)[len(before) :]}
+
+
 @dataclass
 class Document:
     id: str
@@ -151,9 +167,10 @@ class Document:
     def from_json_line(cls, line: str) -> Document:
         """A document from its JSONL record (one line, as :meth:`to_json_line` wrote it).
 
-        Until its ``metadata`` changes (the run flags duplicates there), :meth:`to_json_line`
-        gives ``line`` back as it is: rebuilding the JSON of every resumed document took most
-        of the time of a rerun that reuses nearly everything."""
+        :meth:`to_json_line` then gives ``line`` back as it is, or with the keys added to
+        ``metadata`` since (the run flags duplicates there) appended to it: rebuilding the
+        JSON of every resumed document took most of the time of a rerun that reuses nearly
+        everything. Other changes to a document read this way are not seen."""
         doc = cls.from_dict(json.loads(line))
         doc.__dict__["_record"] = (line, dict(doc.metadata))
         return doc
@@ -162,12 +179,21 @@ class Document:
         """The record as one line of JSON text, without the newline: what ``normalise run``
         writes. Unicode line separators are escaped, so every line splitter sees one line."""
         record = self.__dict__.get("_record")
-        if record is not None and record[1] == self.metadata:
-            return record[0]
-        text = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=False)
-        for raw, escaped in _RAW_LINE_BREAKS:
-            if raw in text:
-                text = text.replace(raw, escaped)
-        return text
+        if record is not None:
+            line, metadata = record
+            if self.metadata == metadata:
+                return line
+            added = _appended(metadata, self.metadata)
+            if added is not None and _METADATA_LAST and line.endswith("}}"):
+                # metadata is the record's last field: its new keys go just before the end
+                body = json.dumps(added, ensure_ascii=False, sort_keys=False)[1:-1]
+                return _escape_line_breaks(f"{line[:-2]}{', ' if metadata else ''}{body}}}}}")
+        return _escape_line_breaks(json.dumps(self.to_dict(), ensure_ascii=False))
 
     dumps = to_json_line  # the name before 0.2
+
+
+# The fast path of to_json_line appends new metadata keys at the end of a record's line.
+_METADATA_LAST = [
+    name for name in Document.__dataclass_fields__ if name not in ("raw_text", "extracted")
+][-1] == "metadata"
