@@ -582,9 +582,14 @@ def run(
 def _interrupted(run: Run, state_dir: Path | None) -> str:
     """What Ctrl-C leaves behind, and how to carry on."""
     if state_dir is None:
+        why = (
+            "--no-state"
+            if "--no-state" in NormaliseGroup.argv
+            else "the output goes to standard output"
+        )
         return (
-            "interrupted: nothing was saved (the output goes to standard output, so progress "
-            f"is not kept); to start again: {resume_command()}"
+            f"interrupted: nothing was saved ({why}, so progress is not kept); "
+            f"to start again: {resume_command()}"
         )
     saved = len(run.sharded.state.keys()) if run.sharded is not None else 0
     if not saved:
