@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+
+from ..atomic import write_bytes
 
 TRUST_FILE = ".normalise-trusted.json"
 
@@ -90,10 +90,8 @@ def record_trusted(store_root: Path, entry: PinnedPackage, sha256: str, size: in
     }
     packages[entry.name] = {**_entry_json(pin), "first_seen": datetime.now(UTC).isoformat()}
     store_root.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".trusted.", dir=store_root)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump({"packages": packages}, out, indent=1, sort_keys=True)
-    os.replace(tmp, store_root / TRUST_FILE)
+    text = json.dumps({"packages": packages}, indent=1, sort_keys=True)
+    write_bytes(store_root / TRUST_FILE, text.encode("utf-8"))
     return pin
 
 

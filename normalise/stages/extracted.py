@@ -86,7 +86,9 @@ class ExtractedStore:
             path.parent.mkdir(exist_ok=True)
             scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             scratch.write_text(data, "utf-8", errors="surrogatepass")
-            os.replace(scratch, path)  # whole or absent: a reader never sees half an entry
+            # whole or absent: a reader never sees half an entry. A scratch cache, removed with
+            # the run, not an output: no fsync (normalise.atomic is for what the run writes)
+            os.replace(scratch, path)
         except (OSError, TypeError, ValueError) as error:  # no room; metadata JSON cannot hold
             log.debug("cannot keep the extracted %s in %s: %s", doc.source, self.root, error)
 
