@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from time import perf_counter
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..batching import batched
 from ..inputs.files import WorkItem
@@ -31,6 +32,17 @@ from .progress import counted
 KEY_BITS = 64
 DEFAULT_MAX_LINES = 2_000_000
 COUNT_GROUP_SIZE = 100  # inputs per pre-pass task on a worker
+
+
+@dataclass(frozen=True)
+class CountJob:
+    """What counting a group of inputs needs besides the inputs: sent, pickled, to every
+    pre-pass task on an engine's workers."""
+
+    settings: Settings
+    max_lines: int = DEFAULT_MAX_LINES
+    store: ExtractedStore | None = None  # keeps each document read, for the main pass
+    keep_documents: bool = False  # keep each document's line keys (for per-shard keys)
 
 
 class LineCounter:
@@ -120,12 +132,7 @@ class CountingEngine(Protocol):
     shares_disk: bool
 
     def map_line_counts(
-        self,
-        groups: Iterable[list[WorkItem]],
-        settings: Settings,
-        max_lines: int,
-        store: ExtractedStore | None = None,
-        keep_documents: bool = False,
+        self, groups: Iterable[list[WorkItem]], job: CountJob
     ) -> Iterator[LineCounter]:
         """:func:`count_lines` over each group, on the engine's workers, in group order."""
         ...
@@ -139,13 +146,7 @@ def threshold_of(settings: Settings) -> RepeatThreshold:
     return RepeatThreshold(settings.repeat_documents, settings.repeat_share)
 
 
-def count_lines(
-    items: Iterable[WorkItem],
-    settings: Settings,
-    max_lines: int = DEFAULT_MAX_LINES,
-    store: ExtractedStore | None = None,
-    keep_documents: bool = False,
-) -> LineCounter:
+def count_lines(items: Iterable[WorkItem], job: CountJob) -> LineCounter:
     """Read (and extract) ``items``; count the documents each line is in, and keep each
     document in ``store`` for the main pass (and, with ``keep_documents``, each one's line
     keys in the counter's :attr:`~LineCounter.document_keys`).
@@ -153,7 +154,8 @@ def count_lines(
     Lines are the blocks the cleaner will judge (after reflow), so that a footer is matched
     however it was wrapped. Unreadable inputs are skipped here; the main pass reports them.
     """
-    counter = LineCounter(max_lines, keep_documents)
+    settings, store = job.settings, job.store
+    counter = LineCounter(job.max_lines, job.keep_documents)
     timer = StageTimer(PREPASS_STEPS[:2])
     pending: deque[WorkItem] = deque()  # the item whose document is coming: read is 1:1, lazy
 
@@ -182,15 +184,10 @@ def count_lines(
 
 
 def count_repeated_lines(
-    items: Iterable[WorkItem],
-    settings: Settings,
-    max_lines: int = DEFAULT_MAX_LINES,
-    engine: CountingEngine | None = None,
-    store: ExtractedStore | None = None,
-    on_counted: Callable[[int], None] | None = None,
+    items: Iterable[WorkItem], settings: Settings, **options: Any
 ) -> RepeatedLines:
-    """The pre-pass over every input (see :func:`prepass`)."""
-    return prepass(items, settings, max_lines, engine, store, on_counted)[0]
+    """The pre-pass's repeated lines alone; ``options`` are :func:`prepass`'s."""
+    return prepass(items, settings, **options)[0]
 
 
 def prepass(
@@ -218,7 +215,7 @@ def prepass(
     if engine is None:
         if on_counted is not None:
             items = counted(items, on_counted)
-        counter = count_lines(items, settings, max_lines, store)
+        counter = count_lines(items, CountJob(settings, max_lines, store))
         return counter.result(threshold), counter.seconds
     if not getattr(engine, "shares_disk", False):
         store = None
@@ -230,7 +227,7 @@ def prepass(
             yield group
 
     counter, done = LineCounter(max_lines), 0
-    for part in engine.map_line_counts(groups(), settings, max_lines, store):
+    for part in engine.map_line_counts(groups(), CountJob(settings, max_lines, store)):
         counter.merge(part)
         done += sizes.popleft()
         if on_counted is not None:

@@ -27,7 +27,7 @@ from ..record import Document
 from ..stages.extracted import ExtractedStore
 from .engines import Engine, PipelineFactory
 from .prepass import (
-    DEFAULT_MAX_LINES,
+    CountJob,
     DocumentKeys,
     LineCounter,
     count_lines,
@@ -239,10 +239,11 @@ class ShardedRun:
         settings = self.factory.settings
         counting = getattr(self.engine, "map_line_counts", None)
         if counting is None:
-            return (count_lines(g, settings, DEFAULT_MAX_LINES, store, True) for g in groups)
+            job = CountJob(settings, store=store, keep_documents=True)
+            return (count_lines(g, job) for g in groups)
         if not getattr(self.engine, "shares_disk", False):
             store = None
-        return counting(groups, settings, DEFAULT_MAX_LINES, store, keep_documents=True)
+        return counting(groups, CountJob(settings, store=store, keep_documents=True))
 
     def count_repetition(
         self,

@@ -26,10 +26,8 @@ from itertools import islice
 from typing import Any
 
 from ...inputs.files import WorkItem
-from ...settings import Settings
-from ...stages.extracted import ExtractedStore
 from ...stages.pipeline import Pipeline
-from ..prepass import LineCounter, count_lines
+from ..prepass import CountJob, LineCounter, count_lines
 from ..shards import Shard, ShardResult, process_shard
 from .base import PipelineFactory, available_cores
 
@@ -60,14 +58,8 @@ def _run_shard(shard: Shard, digest: str, factory: bytes) -> ShardResult:
     return process_shard(_pipeline[1], shard)
 
 
-def _count(
-    items: list[WorkItem],
-    settings: Settings,
-    max_lines: int,
-    store: ExtractedStore | None,
-    keep_documents: bool,
-) -> LineCounter:
-    return count_lines(items, settings, max_lines, store, keep_documents)
+def _count(items: list[WorkItem], job: CountJob) -> LineCounter:
+    return count_lines(items, job)
 
 
 class PoolEngine:
@@ -132,16 +124,11 @@ class PoolEngine:
                 future.cancel()
 
     def map_line_counts(
-        self,
-        groups: Iterable[list[WorkItem]],
-        settings: Settings,
-        max_lines: int,
-        store: ExtractedStore | None = None,
-        keep_documents: bool = False,
+        self, groups: Iterable[list[WorkItem]], job: CountJob
     ) -> Iterator[LineCounter]:
         """The repetition pre-pass, one group of inputs per task, results in group order;
         the workers keep what they extract in ``store``."""
-        tasks = ((_count, (group, settings, max_lines, store, keep_documents)) for group in groups)
+        tasks = ((_count, (group, job)) for group in groups)
         return self._bounded(tasks, ordered=True)
 
     def map_shards(

@@ -21,10 +21,8 @@ from itertools import islice
 from typing import Any
 
 from ...inputs.files import WorkItem
-from ...settings import Settings
-from ...stages.extracted import ExtractedStore
 from ...stages.pipeline import Pipeline
-from ..prepass import LineCounter, count_lines
+from ..prepass import CountJob, LineCounter, count_lines
 from ..shards import Shard, ShardResult, process_shard
 from .base import PipelineFactory, RayUnavailable, available_cores
 from .pool import IN_FLIGHT_PER_WORKER
@@ -55,15 +53,8 @@ class _Worker:
     def __init__(self) -> None:
         self._pipeline: tuple[str, Pipeline] | None = None
 
-    def count(
-        self,
-        items: list[WorkItem],
-        settings: Settings,
-        max_lines: int,
-        store: ExtractedStore | None = None,
-        keep_documents: bool = False,
-    ) -> LineCounter:
-        return count_lines(items, settings, max_lines, store, keep_documents)
+    def count(self, items: list[WorkItem], job: CountJob) -> LineCounter:
+        return count_lines(items, job)
 
     def process(self, shard: Shard, digest: str, factory: list) -> ShardResult:
         if self._pipeline is None or self._pipeline[0] != digest:
@@ -152,12 +143,7 @@ class RayEngine:
         return self.address is None
 
     def map_line_counts(
-        self,
-        groups: Iterable[list[WorkItem]],
-        settings: Settings,
-        max_lines: int,
-        store: ExtractedStore | None = None,
-        keep_documents: bool = False,
+        self, groups: Iterable[list[WorkItem]], job: CountJob
     ) -> Iterator[LineCounter]:
         """The repetition pre-pass on the actors, one group of inputs per task, results in
         group order (the merge must not depend on which actor finished first)."""
@@ -168,11 +154,7 @@ class RayEngine:
         turn = 0
         while True:
             for group in islice(pending, limit - len(in_flight)):
-                in_flight.append(
-                    actors[turn % len(actors)].count.remote(
-                        group, settings, max_lines, store, keep_documents
-                    )
-                )
+                in_flight.append(actors[turn % len(actors)].count.remote(group, job))
                 turn += 1
             if not in_flight:
                 return
