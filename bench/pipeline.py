@@ -189,6 +189,14 @@ def compare(
     print(f"  stage shares of (q): {shares(best_report)}")
 
 
+def write_folder(folder: Path, files: dict[str, str]) -> Path:
+    """``files`` (name: text) written into a new ``folder``, as the input of a run."""
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, "utf-8")
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="extraction-dev folder")
@@ -205,16 +213,12 @@ def main() -> None:
         models_dir = args.models_dir or scratch / "no-models"
         models_dir.mkdir(exist_ok=True, parents=True)
         pages = load_pages(args.data, args.html)
-        html_folder = scratch / "html"
-        html_folder.mkdir()
-        for page, html in pages.items():
-            (html_folder / page).write_text(html, "utf-8")
         compare(
             "HTML path",
             "trafilatura bare_extraction alone",
             trafilatura_alone,
             pages,
-            html_folder,
+            write_folder(scratch / "html", pages),
             scratch / "out-html",
             models_dir,
             args.rounds,
@@ -222,16 +226,12 @@ def main() -> None:
         if not args.skip_text:
             visible = json.loads((args.data / "page-text.json").read_text("utf-8"))
             texts = {f"{key}.txt": entry["articleBody"] for key, entry in sorted(visible.items())}
-            text_folder = scratch / "text"
-            text_folder.mkdir()
-            for page, text in texts.items():
-                (text_folder / page).write_text(text, "utf-8")
             compare(
                 "plain-text path",
                 "reflow (split_blocks) alone",
                 reflow_alone,
                 texts,
-                text_folder,
+                write_folder(scratch / "text", texts),
                 scratch / "out-text",
                 models_dir,
                 args.rounds,
