@@ -112,3 +112,17 @@ def test_hostile_corpus_through_the_real_entry_point_is_exit_3_without_traceback
     assert "Traceback" not in result.stderr
     assert "fs/pipe.txt: not a regular file" in result.stderr
     assert out.is_file() and Path(str(out).replace(".jsonl", ".report.json")).is_file()
+
+
+def test_missing_models_hint_names_the_command_that_works(tmp_path):
+    """es→en is served unpinned (no published sha256): the hint must include the flag that
+    `models pull` needs for it, and say why; it→en is pinned and needs none."""
+    store = tmp_path / "empty-store"
+    store.mkdir()
+    result = normalise(
+        "run", str(SEEDS), "-o", str(tmp_path / "o.jsonl"), "--models-dir", str(store)
+    )
+    assert result.returncode == 3, result.stderr
+    assert "normalise models pull es it --trust-unpinned" in result.stderr
+    assert "(es: no published sha256" in result.stderr
+    assert "(it:" not in result.stderr and "es, it: no published" not in result.stderr

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
+from ..argos.manifest import catalog_entry
 from ..inputs import open_inputs
 from ..inputs.corpus import read_corpus
 from ..outputs import (
@@ -570,12 +571,24 @@ def run(
             click.echo(reviewed.summary(), err=True)
     if report.missing_models:
         langs = " ".join(report.missing_models)
+        unpinned = [
+            lang
+            for lang in report.missing_models
+            if (entry := catalog_entry(lang)) is not None and not entry.sha256
+        ]
+        trust = " --trust-unpinned" if unpinned else ""
         click.echo(
             f"missing translation models for: {langs}. Install them with:\n"
-            f"  normalise models pull {langs}        (downloads; needs network)\n"
+            f"  normalise models pull {langs}{trust}        (downloads; needs network)\n"
             f"  normalise models install FILE.argosmodel   (offline)",
             err=True,
         )
+        if unpinned:
+            click.echo(
+                f"  ({', '.join(unpinned)}: no published sha256; --trust-unpinned records the one "
+                "seen and checks it from then on, see models/README.md)",
+                err=True,
+            )
     ctx.exit(EXIT_OK if report.complete else EXIT_PARTIAL)
 
 
