@@ -1,3 +1,3 @@
 """The stages of the chain, in the order documents flow: read → extract → clean → detect →
-segment → translate. Each is a :class:`~normalise.stages.base.Stage`; the chain is
+sentences → translate. Each is a :class:`~normalise.stages.base.Stage`; the chain is
 :class:`~normalise.stages.pipeline.Pipeline`."""
