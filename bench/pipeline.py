@@ -152,11 +152,14 @@ def compare(
     baseline_name: str,
     baseline,
     inputs: dict[str, str],
-    folder: Path,
-    out: Path,
+    scratch: Path,
     models_dir: Path,
     rounds: int,
 ) -> None:
+    """(p) ``baseline`` on ``inputs`` in memory against (q) ``normalise run`` on the same
+    inputs written as files under ``scratch``; the best of ``rounds`` of each."""
+    folder = write_folder(scratch / f"in-{label}", inputs)
+    out = scratch / f"out-{label}"
     best_p: Clock | None = None
     best_q: Clock | None = None
     best_report: dict = {}
@@ -214,28 +217,16 @@ def main() -> None:
         models_dir.mkdir(exist_ok=True, parents=True)
         pages = load_pages(args.data, args.html)
         compare(
-            "HTML path",
-            "trafilatura bare_extraction alone",
-            trafilatura_alone,
-            pages,
-            write_folder(scratch / "html", pages),
-            scratch / "out-html",
-            models_dir,
-            args.rounds,
-        )
+            "HTML path", "trafilatura bare_extraction alone", trafilatura_alone, pages,
+            scratch, models_dir, args.rounds,
+        )  # fmt: skip
         if not args.skip_text:
             visible = json.loads((args.data / "page-text.json").read_text("utf-8"))
             texts = {f"{key}.txt": entry["articleBody"] for key, entry in sorted(visible.items())}
             compare(
-                "plain-text path",
-                "reflow (split_blocks) alone",
-                reflow_alone,
-                texts,
-                write_folder(scratch / "text", texts),
-                scratch / "out-text",
-                models_dir,
-                args.rounds,
-            )
+                "plain-text path", "reflow (split_blocks) alone", reflow_alone, texts,
+                scratch, models_dir, args.rounds,
+            )  # fmt: skip
         if not args.skip_startup:
             run, bare = startup_seconds(scratch, models_dir, args.rounds)
             print(

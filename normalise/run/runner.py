@@ -82,10 +82,8 @@ class Run:
         if not self._rereadable(inputs):
             return None
         counting = self.engine if hasattr(self.engine, "map_line_counts") else None
-        reads = threshold_of(self.settings).enabled  # with the check off, nothing is read
-        if reads and (counting is None or getattr(counting, "shares_disk", False)):
-            self.extracted = ExtractedStore.create(self.state_dir)
-        if reads:
+        if threshold_of(self.settings).enabled:  # with the check off, nothing is read
+            self._keep_extracted()
             self._progress(PREPASS, 0, inputs.total)
         repeated, self.prepass_seconds = prepass(
             inputs.items,
@@ -95,6 +93,13 @@ class Run:
             on_counted=lambda done: self._progress(PREPASS, done, inputs.total),
         )
         return repeated
+
+    def _keep_extracted(self) -> None:
+        """A store for what the pre-pass reads and extracts, where the main pass can read it
+        back: in this process, or on workers that share this machine's disk (not a cluster)."""
+        counts_here = not hasattr(self.engine, "map_line_counts")
+        if counts_here or getattr(self.engine, "shares_disk", False):
+            self.extracted = ExtractedStore.create(self.state_dir)
 
     @staticmethod
     def _rereadable(inputs: Inputs) -> bool:
@@ -159,9 +164,7 @@ class Run:
                     "and is removed when this run completes"
                 )
             if self._rereadable(inputs) and threshold_of(self.settings).enabled:
-                counting = getattr(self.engine, "map_line_counts", None)
-                if counting is None or getattr(self.engine, "shares_disk", False):
-                    self.extracted = ExtractedStore.create(self.state_dir)
+                self._keep_extracted()
                 self._progress(PREPASS, 0, inputs.total)
                 sharded.count_repetition(
                     inputs.items,
