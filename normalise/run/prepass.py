@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from time import perf_counter
 from typing import Any, Protocol
 
@@ -183,6 +183,18 @@ def count_lines(items: Iterable[WorkItem], job: CountJob) -> LineCounter:
     return counter
 
 
+def count_groups(
+    groups: Iterable[list[WorkItem]], job: CountJob, engine: object | None = None
+) -> Iterator[LineCounter]:
+    """:func:`count_lines` over each group, in group order: on the engine's workers when it
+    counts (workers that may not share this machine's disk get no store), else here."""
+    if not hasattr(engine, "map_line_counts"):
+        return (count_lines(group, job) for group in groups)
+    if not getattr(engine, "shares_disk", False):
+        job = replace(job, store=None)
+    return engine.map_line_counts(groups, job)  # type: ignore[union-attr]
+
+
 def count_repeated_lines(
     items: Iterable[WorkItem], settings: Settings, **options: Any
 ) -> RepeatedLines:
@@ -217,8 +229,6 @@ def prepass(
             items = counted(items, on_counted)
         counter = count_lines(items, CountJob(settings, max_lines, store))
         return counter.result(threshold), counter.seconds
-    if not getattr(engine, "shares_disk", False):
-        store = None
     sizes: deque[int] = deque()  # of the groups handed to the engine, not yet merged
 
     def groups() -> Iterator[list[WorkItem]]:
@@ -227,7 +237,7 @@ def prepass(
             yield group
 
     counter, done = LineCounter(max_lines), 0
-    for part in engine.map_line_counts(groups(), CountJob(settings, max_lines, store)):
+    for part in count_groups(groups(), CountJob(settings, max_lines, store), engine):
         counter.merge(part)
         done += sizes.popleft()
         if on_counted is not None:

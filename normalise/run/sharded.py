@@ -30,7 +30,7 @@ from .prepass import (
     CountJob,
     DocumentKeys,
     LineCounter,
-    count_lines,
+    count_groups,
     repeated_in,
     threshold_of,
 )
@@ -236,14 +236,8 @@ class ShardedRun:
         """The pre-pass's counts of each group, with each document's line keys, in order: on
         the engine's workers when it counts (keeping what they extract in ``store`` if they
         share this disk), else here."""
-        settings = self.factory.settings
-        counting = getattr(self.engine, "map_line_counts", None)
-        if counting is None:
-            job = CountJob(settings, store=store, keep_documents=True)
-            return (count_lines(g, job) for g in groups)
-        if not getattr(self.engine, "shares_disk", False):
-            store = None
-        return counting(groups, CountJob(settings, store=store, keep_documents=True))
+        job = CountJob(self.factory.settings, store=store, keep_documents=True)
+        return count_groups(groups, job, self.engine)
 
     def count_repetition(
         self,
