@@ -102,8 +102,11 @@ def _damaged(
     return Decoded(decoded.text, encoding, "; ".join(filter(None, [note, decoded.note])))
 
 
-# Control characters other than \t \n \v \f \r (a regex: a per-character loop cost 2 ms a file)
+# Control characters other than \t \n \v \f \r
 _STRAY_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
+# ...one by one: 27 substring tests (memchr in C) are five times faster than the regex's scan of
+# a clean page (a quarter of a megabyte of HTML: 0.3 ms against 1.3 ms)
+_STRAY_CHARACTERS = tuple(chr(code) for code in (*range(0x00, 0x09), *range(0x0E, 0x20)))
 
 
 def _checked(text: str, encoding: str, max_control_ratio: float) -> Decoded:
@@ -113,7 +116,7 @@ def _checked(text: str, encoding: str, max_control_ratio: float) -> Decoded:
     article: the stray characters are removed and counted in the note. Many of them mean the
     bytes are not text at all.
     """
-    if not _STRAY_CONTROL.search(text):
+    if not any(char in text for char in _STRAY_CHARACTERS):
         return Decoded(text, encoding)
     strays = len(_STRAY_CONTROL.findall(text))
     if strays > len(text) * max_control_ratio:
@@ -134,4 +137,6 @@ def _checked(text: str, encoding: str, max_control_ratio: float) -> Decoded:
 
 def normalise_newlines(text: str) -> str:
     """CRLF and lone CR become LF, so that every later offset means the same thing."""
+    if "\r" not in text:
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
