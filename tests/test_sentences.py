@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalise.text.sentences import split, split_spans
 
@@ -101,3 +103,27 @@ def test_ntrex_sample_boundaries():
         units = bench.paragraphs(bench.load_documents(sample, lang))
         precision, recall, f1, *_ = bench.score(units, lang)
         assert f1 >= 0.97, (lang, precision, recall)
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab.'’- \nÉ_1"), max_size=200),
+    st.integers(min_value=0, max_value=200),
+)
+def test_the_word_before_a_point_is_the_one_a_search_from_the_start_finds(text, end):
+    """The windowed search gives what ``_WORD_BEFORE.search(text, 0, end)`` gives, for words
+    shorter and longer than the window."""
+    from normalise.text.sentences import _WORD_BEFORE, _word_before
+
+    end = min(end, len(text))
+    expected = _WORD_BEFORE.search(text, 0, end)
+    found = _word_before(text, end)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+def test_a_dotted_word_longer_than_the_window_is_read_whole():
+    from normalise.text.sentences import _WORD_WINDOW, _word_before
+
+    word = "a." * _WORD_WINDOW
+    text = f"See {word} Then more."
+    match = _word_before(text, text.index(" Then"))
+    assert match is not None and match.group(1) == word

@@ -26,6 +26,7 @@ from importlib import resources
 _BOUNDARY = re.compile(r"""([.!?…]+)(["'”’»)\]]*)(\s+)""")
 _OPENERS = "\"'“‘«¿¡([—–-"
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)$")
+_WORD_WINDOW = 48
 
 NEVER, MAY_END = "never", "may_end"
 
@@ -64,9 +65,20 @@ def _starts_sentence(text: str, index: int) -> bool:
     return first.isupper() or first.isdigit() or text[index] in _OPENERS
 
 
+def _word_before(text: str, end: int) -> re.Match[str] | None:
+    """The word (with its points) that ends at ``end``. Searched in the few characters before
+    ``end`` first: a search from the start of the text tries every position of a paragraph
+    before it gets there. Only a word that fills the window needs the whole text."""
+    window = max(0, end - _WORD_WINDOW)
+    match = _WORD_BEFORE.search(text, window, end)
+    if match is not None and match.start() == window > 0:
+        match = _WORD_BEFORE.search(text, 0, end)
+    return match
+
+
 def abbreviation_kind(text: str, end: int, table: Abbreviations) -> str | None:
     """How the word ending just before ``end`` (a point) behaves: NEVER, MAY_END or None."""
-    match = _WORD_BEFORE.search(text, 0, end)
+    match = _word_before(text, end)
     if not match:
         return None
     word = match.group(1).strip("'’-").lower()
