@@ -166,3 +166,48 @@ def test_with_the_repeat_check_off_nothing_is_kept(folder, tmp_path, calls):
     docs = list(job.documents(open_inputs(folder, Settings().extensions)))
     assert len(docs) == 9 and job.extracted is None
     assert len(calls["read"]) == 9  # read once, by the main pass
+
+
+def test_in_one_process_the_store_holds_documents_in_memory_up_to_its_bound(tmp_path):
+    from normalise.inputs.files import InputRecord
+
+    store = ExtractedStore.create(tmp_path, memory_chars=10)
+    small, large = InputRecord("a", "12345"), InputRecord("b", "123456789")
+    small_doc = Document(id="a", source="a", raw_text="12345")
+    store.put(small, small_doc)
+    store.put(large, Document(id="b", source="b", raw_text="123456789"))  # over the bound
+    assert [path.name for path in store.root.rglob("*.json")] == [f"{store.key(large)}.json"]
+    assert store.get(small) is small_doc  # held: no copy, no JSON
+    assert store.get(small) is None  # taken: memory is given up as the main pass goes
+    from_disk = store.get(large)
+    assert from_disk is not None and from_disk.raw_text == "123456789"
+    again = Document(id="b", source="b", raw_text="123456789")
+    store.put(large, again)  # the small document's room is free again
+    assert store.get(large) is again
+    store.close()
+    assert not store.root.exists()
+
+
+def test_another_process_sees_only_what_is_on_disk(tmp_path):
+    """A pickled store (what a pool worker gets) holds nothing in memory, and keeps nothing
+    there: a worker's memory is not the main process's."""
+    import pickle
+
+    from normalise.inputs.files import InputRecord
+
+    store = ExtractedStore.create(tmp_path, memory_chars=1000)
+    held, written = InputRecord("a", "text a"), InputRecord("b", "text b")
+    store.put(held, Document(id="a", source="a", raw_text="text a"))
+    copy = pickle.loads(pickle.dumps(store))
+    assert copy.root == store.root and copy.memory_chars == 0
+    assert copy.get(held) is None
+    copy.put(written, Document(id="b", source="b", raw_text="text b"))
+    assert store.get(written).raw_text == "text b"
+
+
+def test_only_a_run_whose_passes_share_a_process_keeps_documents_in_memory(folder, tmp_path):
+    _, inline = records(folder, tmp_path / "inline")
+    assert inline.extracted is not None and inline.extracted.memory_chars > 0
+    with PoolEngine(2) as pool:
+        _, pooled = records(folder, tmp_path / "pool", pool)
+    assert pooled.extracted is not None and pooled.extracted.memory_chars == 0

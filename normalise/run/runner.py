@@ -12,7 +12,7 @@ from ..inputs import Inputs
 from ..record import Document
 from ..settings import Settings
 from ..stages.clean.repetition import RepeatedLines
-from ..stages.extracted import ExtractedStore
+from ..stages.extracted import MEMORY_CHARS, ExtractedStore
 from ..stages.pipeline import Pipeline
 from .duplicates import DuplicateFlagger
 from .engines import Engine, PipelineFactory
@@ -99,7 +99,10 @@ class Run:
         back: in this process, or on workers that share this machine's disk (not a cluster)."""
         counts_here = not hasattr(self.engine, "map_line_counts")
         if counts_here or getattr(self.engine, "shares_disk", False):
-            self.extracted = ExtractedStore.create(self.state_dir)
+            # both passes in this process: the store may hold documents in memory
+            in_process = self.engine is None or getattr(self.engine, "in_process", False)
+            memory = MEMORY_CHARS if counts_here and in_process else 0
+            self.extracted = ExtractedStore.create(self.state_dir, memory)
 
     @staticmethod
     def _rereadable(inputs: Inputs) -> bool:

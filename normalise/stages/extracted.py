@@ -13,6 +13,12 @@ two passes is simply read again), a record's fields. Memory stays flat at any co
 is held but the document in hand. The folder is made for one run and removed at its end
 (:meth:`ExtractedStore.close`); its disk use is the extracted text of the inputs.
 
+When both passes run in one process (one worker, or the Python API), the store first holds the
+documents themselves in memory, up to :data:`MEMORY_CHARS` characters of text in all, and only
+spills the rest to disk: writing each page's extracted text as JSON and parsing it back cost as
+much as a tenth of extraction. The bound keeps memory flat; what is held is given up as the main
+pass takes it. Another process (a pool worker) sees only the disk.
+
 A run whose workers do not share this machine's disk (Ray on a cluster) keeps no store: its main
 pass extracts again, as before.
 """
@@ -25,7 +31,7 @@ import logging
 import os
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..inputs.files import InputFile, InputRecord, WorkItem
@@ -33,24 +39,41 @@ from ..record import Document
 
 log = logging.getLogger("normalise")
 
+# The text the store may hold in memory (characters of ``raw_text``, both passes in one process):
+# a few hundred to a few thousand articles, some tens of megabytes.
+MEMORY_CHARS = 16 * 2**20
+
 
 @dataclass(frozen=True)
 class ExtractedStore:
-    """Documents as the read and extract stages left them, by input; picklable (a path), so
-    pool workers write to it in the pre-pass and read from it in the main pass."""
+    """Documents as the read and extract stages left them, by input; picklable (its folder), so
+    pool workers write to it in the pre-pass and read from it in the main pass.
+
+    ``memory_chars``: how much text this process may hold in memory instead of on disk (0:
+    none); only for a store that the same process fills and reads back."""
 
     root: Path
+    memory_chars: int = 0
+    _memory: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
+    _held: list[int] = field(default_factory=lambda: [0], repr=False, compare=False)
+    _folders: set[str] = field(default_factory=set, repr=False, compare=False)
 
     @classmethod
-    def create(cls, near: Path | None = None) -> ExtractedStore:
+    def create(cls, near: Path | None = None, memory_chars: int = 0) -> ExtractedStore:
         """A new, empty store in a folder of its own: inside ``near`` (the run's state folder,
         on the output's disk) when given, else in the system's temporary folder."""
         if near is not None:
             near.mkdir(parents=True, exist_ok=True)
-        return cls(Path(tempfile.mkdtemp(prefix="extracted-", dir=near)))
+        return cls(Path(tempfile.mkdtemp(prefix="extracted-", dir=near)), memory_chars)
+
+    def __reduce__(self) -> tuple[type[ExtractedStore], tuple[Path]]:
+        # another process sees the folder only: what this one holds in memory stays here
+        return (ExtractedStore, (self.root,))
 
     def close(self) -> None:
         """Remove the store and everything in it (the run is over)."""
+        self._memory.clear()
+        self._held[0] = 0
         shutil.rmtree(self.root, ignore_errors=True)
 
     @staticmethod
@@ -79,11 +102,21 @@ class ExtractedStore:
         key = self.key(item)
         if key is None:
             return
+        size = len(doc.raw_text)
+        replaced = self._memory.pop(key, None)  # the same record twice in the input
+        if replaced is not None:
+            self._held[0] -= len(replaced.raw_text)
+        if self._held[0] + size <= self.memory_chars:
+            self._memory[key] = doc
+            self._held[0] += size
+            return
         entry = {"document": doc.to_json(), "raw_text": doc.raw_text, "extracted": doc.extracted}
         path = self._path(key)
         try:
             data = json.dumps(entry, ensure_ascii=False)
-            path.parent.mkdir(exist_ok=True)
+            if key[:2] not in self._folders:
+                path.parent.mkdir(exist_ok=True)
+                self._folders.add(key[:2])
             scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             scratch.write_text(data, "utf-8", errors="surrogatepass")
             # whole or absent: a reader never sees half an entry. A scratch cache, removed with
@@ -97,6 +130,10 @@ class ExtractedStore:
         key = self.key(item)
         if key is None:
             return None
+        held = self._memory.pop(key, None)
+        if held is not None:  # taken once: the main pass reads each input once
+            self._held[0] -= len(held.raw_text)
+            return held
         try:
             entry = json.loads(self._path(key).read_text("utf-8", errors="surrogatepass"))
             doc = Document.from_json(entry["document"])

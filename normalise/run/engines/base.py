@@ -67,6 +67,7 @@ class InlineEngine:
     """Everything in this process: the simplest engine, and the reference for the others."""
 
     name = "local"
+    in_process = True  # the main pass runs in the process that runs the pre-pass
 
     def __init__(self) -> None:
         self.pipeline: Pipeline | None = None
