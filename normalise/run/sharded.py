@@ -43,7 +43,7 @@ from .shards import (
     repetition_key,
     shard_key,
 )
-from .state import RunState, StateError
+from .state import CompleteShard, RunState, StateError
 
 DEFAULT_SHARD_SIZE = 50
 
@@ -350,11 +350,16 @@ class ShardedRun:
             }
             yield Shard(index, key, tuple(group), plan.size)
 
-    def _ready(self) -> Iterator[Document]:
-        """Yield the documents of the complete shards at the front of the order."""
+    def _ready(self, just_saved: CompleteShard | None = None) -> Iterator[Document]:
+        """Yield the documents of the complete shards at the front of the order.
+        ``just_saved``: the shard this process has just written, if any; at the front, its
+        records are taken as they are instead of being read back and verified."""
         while self._order and self.state.is_complete(self._order[0]):
             key = self._order.popleft()
-            shard = self.state.load(key)
+            if just_saved is not None and just_saved.key == key:
+                shard: CompleteShard | None = just_saved
+            else:
+                shard = self.state.load(key)
             if shard is None:
                 self.state.forget(key)
                 raise StateError(
@@ -383,7 +388,7 @@ class ShardedRun:
             }
             self.progress.stage_seconds.update(result.stage_seconds)
             self.state.save(result.key, result.lines, marker)
-            yield from self._ready()
+            yield from self._ready(CompleteShard(result.key, result.lines, marker))
         yield from self._ready()
         if self._order:  # cannot happen unless the engine dropped a shard
             raise RuntimeError(f"{len(self._order)} shard(s) never completed")
