@@ -16,6 +16,7 @@ before the run are kept too: they are the article's title and kicker.
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from ...text.reflow import HEADING, Block
@@ -83,7 +84,7 @@ class BlockFeatures:
 def features(block: Block) -> BlockFeatures:
     text = block.text
     words = text.split()
-    lower = sum(1 for word in words if word[:1].islower())
+    lower = sum(map(str.islower, [word[0] for word in words]))
     return BlockFeatures(
         words=len(words),
         lines=len(block.lines),
@@ -93,6 +94,24 @@ def features(block: Block) -> BlockFeatures:
         lower_share=lower / max(len(words), 1),
         ends_open=text.rstrip()[-1:] in (";", ":", ",", "-", "–"),
     )
+
+
+class Features(Sequence[BlockFeatures]):
+    """The features of each block of a document, each computed once and only when asked:
+    the stage reads them in several places, and on the HTML path for a few blocks only."""
+
+    def __init__(self, blocks: Sequence[Block]) -> None:
+        self.blocks = blocks
+        self._known: list[BlockFeatures | None] = [None] * len(blocks)
+
+    def __len__(self) -> int:
+        return len(self.blocks)
+
+    def __getitem__(self, index: int) -> BlockFeatures:  # type: ignore[override]
+        known = self._known[index]
+        if known is None:
+            known = self._known[index] = features(self.blocks[index])
+        return known
 
 
 def block_score(feature: BlockFeatures) -> int:
@@ -111,24 +130,31 @@ def _trailing_paragraph(feature: BlockFeatures) -> bool:
     return feature.is_running and feature.words >= TRAILING_RUNNING_MIN_WORDS
 
 
-def _between_prose(feats: list[BlockFeatures], index: int) -> bool:
+def _between_prose(feats: Sequence[BlockFeatures], index: int) -> bool:
     return 0 < index < len(feats) - 1 and feats[index - 1].is_prose and feats[index + 1].is_prose
 
 
 def main_run(
-    blocks: list[Block], excluded: set[int] = frozenset(), neutral: set[int] = frozenset()
+    blocks: list[Block],
+    excluded: Container[int] = frozenset(),
+    neutral: Container[int] = frozenset(),
+    feats: Sequence[BlockFeatures] | None = None,
 ) -> tuple[int, int] | None:
     """The [start, end) range of blocks holding the article, or None if there is no prose.
 
     ``excluded`` blocks (removed by an "anywhere" rule) count as chrome. ``neutral`` blocks
     (matched by an edge rule, which the caller peels off the ends) count for nothing if they
     are prose, so that a sentence about cookies neither splits an article nor makes one; a
-    short matched block ("Most popular", "By Jane Smith") is chrome as usual.
+    short matched block ("Most popular", "By Jane Smith") is chrome as usual. ``neutral`` is
+    asked only about the blocks where the answer counts (the caller may compute it lazily).
+    ``feats``: the blocks' features, if the caller has them.
     """
-    feats = [features(block) for block in blocks]
+    if feats is None:
+        feats = [features(block) for block in blocks]
     best, best_range = 0, None
     total, start = 0, 0
-    for index, feature in enumerate(feats):
+    for index in range(len(blocks)):
+        feature = feats[index]
         score = block_score(feature)
         if feature.is_running and _between_prose(feats, index):
             # A paragraph without its full stop inside the article costs what a sub-heading
@@ -136,8 +162,8 @@ def main_run(
             score = -MIN_PENALTY
         if index in excluded:
             score = -max(MIN_PENALTY, abs(score))
-        elif index in neutral:
-            score = 0 if score > 0 else score
+        elif score > 0 and index in neutral:
+            score = 0
         if total <= 0:
             total, start = 0, index
         total += score
@@ -150,11 +176,11 @@ def main_run(
     # lacks its full stop (not a teaser headline: it is paragraph-long).
     while end < len(blocks) and end not in excluded and _trailing_paragraph(feats[end]):
         end += 1
-    while start > 0 and start - 1 not in excluded and features(blocks[start - 1]).is_running:
+    while start > 0 and start - 1 not in excluded and feats[start - 1].is_running:
         start -= 1
     titles, index = 0, start - 1
     while index >= 0 and titles < TITLE_BLOCKS and index not in excluded:
-        if index in neutral and not features(blocks[index]).is_prose:
+        if not feats[index].is_prose and index in neutral:
             index -= 1  # a byline or date line between the title and the body
         elif blocks[index].kind == HEADING and _stands_alone(blocks, index):
             start, titles, index = index, titles + 1, index - 1

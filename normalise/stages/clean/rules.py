@@ -13,10 +13,11 @@ site set it in bold. The audit trail still records the raw text.
 from __future__ import annotations
 
 import re
+import sys
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -37,9 +38,17 @@ def plain_view(text: str) -> str:
     A block that is nothing but markup (``* * *``) keeps its raw text, so that a rule for
     separators still sees it.
     """
-    view = _ESCAPE.sub(r"\1", _EMPHASIS.sub("", _INLINE_TAG.sub("", text)))
+    view = text
+    # Each substitution only where its character is there to act on (the same result, and
+    # most blocks have none of them).
+    if "<" in view:
+        view = _INLINE_TAG.sub("", view)
+    if "*" in view:
+        view = _EMPHASIS.sub("", view)
+    if "\\" in view:
+        view = _ESCAPE.sub(r"\1", view)
     view = " ".join(view.split())
-    wrapped = _WRAPPED.match(view)
+    wrapped = _WRAPPED.match(view) if view[:1] in ("(", "[") else None
     if wrapped:
         inner = wrapped.group(1) if wrapped.group(1) is not None else wrapped.group(2)
         if _balanced(inner):
@@ -134,3 +143,233 @@ def first_match(rules: Iterable[Rule], text: str) -> Rule | None:
     return next(
         (rule for rule in rules if words <= rule.max_words and rule.regex.search(text)), None
     )
+
+
+# Faster matching, same answers. Most of a rule's cost is a pattern that is not anchored at the
+# start: the engine tries it at every position of every block. Such a pattern usually needs
+# one of a few literal words ("cookies", "all rights reserved"), and a block without any of
+# them cannot match. So each rule gets a *prefilter* derived from its own pattern (never
+# written by hand: rules are data, and users add their own): a plain search for those words
+# in the block's case-folded text, proven to say "no" only when the rule cannot match. When
+# nothing can be proven, the rule is searched as before.
+
+try:  # The regex parser: private, but the engine's own reading of the pattern.
+    from re import _casefix, _parser
+    from re import _constants as _sre
+except ImportError:  # pragma: no cover - another Python: every rule is searched plainly
+    _parser = None
+
+# A literal this short proves too little to be worth checking.
+PREFILTER_MIN_CHARS = 3
+
+
+def _case_groups() -> dict[str, str]:
+    """The lower-case letters that IGNORECASE matches to each other, besides upper and lower
+    case of one letter (``s`` and ``ſ``, ``σ`` and ``ς``, ``i`` and ``ı``): each mapped to
+    the smallest of its group, so that one string comparison sees them as the engine does."""
+    if _parser is None:  # pragma: no cover
+        return {}
+    group: dict[int, int] = {}
+
+    def root(code: int) -> int:
+        while group.get(code, code) != code:
+            code = group[code]
+        return code
+
+    for lower, others in _casefix._EXTRA_CASES.items():
+        for other in others:
+            first, second = sorted((root(lower), root(other)))
+            group[second] = first
+    return {chr(code): chr(root(code)) for code in group if root(code) != code}
+
+
+_CASE_GROUPS = str.maketrans(_case_groups())
+_IN_CASE_GROUPS = re.compile(
+    "[" + "".join(re.escape(chr(code)) for code in _CASE_GROUPS) + "]" if _CASE_GROUPS else "(?!)"
+)
+
+
+def fold_case(text: str) -> str:
+    """``text`` as IGNORECASE sees it, one character for one: if the engine matches a pattern
+    character to a text character, both fold to the same character. (``str.lower`` alone does
+    not: it makes ``İ`` two characters where the engine lowers it to ``i``, and it keeps
+    ``ſ`` apart from ``s``.)"""
+    if "İ" in text:
+        text = text.replace("İ", "i")
+    text = text.lower()
+    if _IN_CASE_GROUPS.search(text):
+        text = text.translate(_CASE_GROUPS)
+    return text
+
+
+def required_literals(pattern: str, flags: int = 0) -> frozenset[str] | None:
+    """Literal strings one of which is in every text the pattern matches (as the pattern
+    writes them, before case folding), or None when the pattern proves none.
+
+    Read from the parsed pattern: a run of literal characters is required where the pattern
+    requires it (not inside an optional part, a negative lookaround or a conditional); a
+    branch requires one of what its alternatives require, provided that each requires some.
+    Of the candidates, the one whose shortest string is longest is kept."""
+    if _parser is None:  # pragma: no cover
+        return None
+    try:
+        parsed = _parser.parse(pattern, flags)
+    except Exception:  # noqa: BLE001 - anything the parser cannot read proves nothing
+        return None
+    return _required(parsed.data)
+
+
+def _required(items: Iterable[tuple]) -> frozenset[str] | None:
+    best: frozenset[str] | None = None
+
+    def consider(candidate: frozenset[str] | None) -> None:
+        nonlocal best
+        if candidate and all(candidate) and _strength(candidate) > _strength(best):
+            best = candidate
+
+    run: list[str] = []
+    for op, value in items:
+        if op is _sre.LITERAL:
+            run.append(chr(value))
+            continue
+        if run:
+            consider(frozenset(["".join(run)]))
+            run = []
+        if op is _sre.BRANCH:
+            alternatives = [_required(branch) for branch in value[1]]
+            if all(alternatives):
+                consider(frozenset().union(*alternatives))
+        elif op is _sre.SUBPATTERN:
+            consider(_required(value[3]))
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            if value[0] >= 1:
+                consider(_required(value[2]))
+        elif op is _sre.ATOMIC_GROUP:
+            consider(_required(value))
+        elif op is _sre.ASSERT:  # a positive lookahead or lookbehind: in the text too
+            consider(_required(value[1]))
+    if run:
+        consider(frozenset(["".join(run)]))
+    return best
+
+
+def _strength(literals: frozenset[str] | None) -> tuple[int, int]:
+    """Longer is rarer; with equal shortest lengths, fewer alternatives."""
+    if not literals:
+        return (0, 0)
+    return (min(map(len, literals)), -len(literals))
+
+
+def _anchored(pattern: str, flags: int) -> bool:
+    """Is every match at the start of the text (``^`` first, no MULTILINE)? Then the engine
+    tries one position only, and a prefilter would cost more than it saves."""
+    try:
+        data = _parser.parse(pattern, flags).data
+    except Exception:  # noqa: BLE001
+        return False
+    return bool(data) and data[0] == (_sre.AT, _sre.AT_BEGINNING) and not flags & re.MULTILINE
+
+
+@lru_cache(maxsize=4096)
+def prefilter(pattern: str, flags: int) -> re.Pattern[str] | None:
+    """A search over :func:`fold_case` text that finds nothing only where ``pattern``
+    (compiled with ``flags``) cannot match; None where no prefilter is proven or useful."""
+    if _parser is None or _anchored(pattern, flags):
+        return None
+    literals = required_literals(pattern, flags)
+    if not literals or min(map(len, literals)) < PREFILTER_MIN_CHARS:
+        return None
+    folded = {fold_case(literal) for literal in literals}
+    # A literal that holds another adds nothing: where it is, the other is.
+    needed = [s for s in folded if not any(other != s and other in s for other in folded)]
+    return re.compile("|".join(map(re.escape, sorted(needed, key=lambda s: (-len(s), s)))))
+
+
+class Subject:
+    """A text as the rules read it, with what every rule needs computed once: its word count
+    and, when a prefilter first asks, its case-folded form."""
+
+    __slots__ = ("text", "words", "_folded")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = len(text.split())
+        self._folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold_case(self.text)
+        return self._folded
+
+
+class RuleSet:
+    """Rules compiled for matching many blocks: :meth:`match` answers what
+    :func:`first_match` answers, with each rule's prefilter (:func:`prefilter`) first."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = tuple(rules)
+        # (position in self.rules, rule, prefilter)
+        checks = [
+            (position, rule, prefilter(rule.regex.pattern, rule.regex.flags))
+            for position, rule in enumerate(self.rules)
+        ]
+        self._all = checks
+        self._anywhere = [check for check in checks if check[1].where == ANYWHERE]
+        self._edge = [check for check in checks if check[1].where != ANYWHERE]
+        self._position: dict[int, int] = {}
+        for position, rule in enumerate(self.rules):
+            self._position.setdefault(id(rule), position)
+
+    def match(self, subject: Subject | str) -> Rule | None:
+        """The first rule that matches: ``first_match(self.rules, text)``."""
+        return _first(self._all, _subject(subject))
+
+    def anywhere(self, subject: Subject | str) -> Rule | None:
+        """The first "anywhere" rule that matches."""
+        return _first(self._anywhere, _subject(subject))
+
+    def match_knowing(self, subject: Subject, anywhere: Rule | None) -> Rule | None:
+        """:meth:`match`, given ``anywhere = self.anywhere(subject)``: the anywhere rules
+        are not searched twice. No anywhere rule before that one matches, so the answer is
+        the first edge rule before it that matches, else that one."""
+        if anywhere is None:
+            return _first(self._edge, subject)
+        return _first(self._edge, subject, self._position[id(anywhere)]) or anywhere
+
+
+def _subject(subject: Subject | str) -> Subject:
+    return subject if isinstance(subject, Subject) else Subject(subject)
+
+
+def _first(
+    checks: list[tuple[int, Rule, re.Pattern[str] | None]],
+    subject: Subject,
+    stop: int = sys.maxsize,
+) -> Rule | None:
+    """The first rule of ``checks`` before position ``stop`` that matches."""
+    words, text = subject.words, subject.text
+    for position, rule, required in checks:
+        if position >= stop:
+            break
+        if words > rule.max_words:
+            continue
+        if required is not None and required.search(subject.folded) is None:
+            continue
+        if rule.regex.search(text):
+            return rule
+    return None
+
+
+_RULE_SETS: dict[int, tuple[tuple[Rule, ...], RuleSet]] = {}
+
+
+def rule_set(rules: tuple[Rule, ...]) -> RuleSet:
+    """The :class:`RuleSet` of a tuple of rules, compiled once per tuple (the tuple is kept
+    with it, so its id cannot be reused while it is cached)."""
+    cached = _RULE_SETS.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        if len(_RULE_SETS) >= 16:
+            _RULE_SETS.clear()
+        cached = _RULE_SETS[id(rules)] = (rules, RuleSet(rules))
+    return cached[1]

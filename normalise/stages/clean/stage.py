@@ -36,9 +36,9 @@ from ...record import Document, Removal, Segment, Status
 from ...settings import Settings
 from ...text.reflow import HEADING, Block, split_blocks
 from ..base import Stage
-from .content import TITLE_BLOCKS, features, main_run
+from .content import TITLE_BLOCKS, Features, main_run
 from .repetition import RepeatedLines
-from .rules import ANYWHERE, Rule, first_match, load_rules, plain_view
+from .rules import ANYWHERE, Rule, RuleSet, Subject, load_rules, plain_view, rule_set
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -91,40 +91,34 @@ def judge_blocks(
     found the article with the DOM, which plain-text density can only second-guess.
     """
     removed: dict[int, Verdict] = {}
-    views = [plain_view(block.text) for block in blocks]
-    anywhere = tuple(rule for rule in rules if rule.where == ANYWHERE)
-    for index, view in enumerate(views):
-        rule = first_match(anywhere, view)
+    compiled = rule_set(rules)
+    subjects = [Subject(plain_view(block.text)) for block in blocks]
+    feats = Features(blocks)
+    anywhere = [compiled.anywhere(subject) for subject in subjects]
+    for index, rule in enumerate(anywhere):
         if rule:
             removed[index] = Verdict.of(rule)
-    for index, verdict in sorted(removed.items()):
-        rule = next(rule for rule in anywhere if rule.name == verdict.rule)
-        if verdict.reason == RELATED_LINKS and _bare_label(rule, views[index]):
-            _remove_label_list(blocks, index, removed)
+    for index, rule in enumerate(anywhere):
+        if rule and rule.reason == RELATED_LINKS:
+            # (by its name, as the audit trail names it)
+            label = next(r for r in rules if r.where == ANYWHERE and r.name == rule.name)
+            if _bare_label(label, subjects[index].text):
+                _remove_label_list(blocks, feats, index, removed)
 
-    def judge(index: int) -> Verdict | None:
-        rule = first_match(rules, views[index])
-        if rule:
-            return Verdict.of(rule)
-        if repeated and blocks[index].text in repeated:
-            return REPEATED
-        return None
-
-    verdicts = [judge(index) for index in range(len(blocks))]
+    verdicts = _Verdicts(blocks, subjects, compiled, anywhere, repeated)
     edge_verdict = verdicts.__getitem__
-    matched = {index for index, verdict in enumerate(verdicts) if verdict}
-    run = main_run(blocks, set(removed), matched) if find_article else None
+    run = main_run(blocks, set(removed), verdicts, feats) if find_article else None
     start, end = run or (0, len(blocks))
     for index in [*range(start), *range(end, len(blocks))]:
         if index not in removed:
-            chrome = NAVIGATION if not features(blocks[index]).is_prose else OUTSIDE_ARTICLE
+            chrome = NAVIGATION if not feats[index].is_prose else OUTSIDE_ARTICLE
             removed[index] = edge_verdict(index) or chrome
 
     # The head: bylines, date lines, share rows... often sit under the title and standfirst,
     # which are content but not the start of the body, so the peel steps over them; and over a
     # dateline in capitals ("WASHINGTON"), which stays.
     titles = 0
-    peel = _Peel(blocks, removed, outside=start - 1)
+    peel = _Peel(feats, removed, outside=start - 1)
     for index in range(start, end):
         if index in removed:
             if not peel.chrome(index, removed[index]):
@@ -144,15 +138,15 @@ def judge_blocks(
 
     # The tail: as at the head, and a heading with nothing after it but chrome heads nothing:
     # it is a teaser headline, a widget title, a "Comments" bar, a section name in capitals.
-    prose = [i for i in range(start, end) if i not in removed and features(blocks[i]).is_prose]
-    peel = _Peel(blocks, removed, outside=end)
+    prose_before = _ProseBefore(feats, removed, start)
+    peel = _Peel(feats, removed, outside=end)
     for index in reversed(range(start, end)):
         if index in removed:
             if not peel.chrome(index, removed[index]):
                 break
             continue
         verdict = edge_verdict(index)
-        if verdict is None and prose and index > prose[0] and _tail_heading(blocks[index]):
+        if verdict is None and _tail_heading(blocks[index]) and prose_before(index):
             verdict = HEADING_WITHOUT_BODY
         if verdict is not None:
             if not peel.chrome(index, verdict):
@@ -163,6 +157,69 @@ def judge_blocks(
     if repeated and len(removed) == len(blocks) and REPEATED in removed.values():
         return judge_blocks(blocks, rules, None, find_article)
     return removed
+
+
+class _Verdicts:
+    """The verdict of each block as an edge block: the first rule that matches it (in rule
+    order), else ``repeated_line`` for a line repeated across the run, else None.
+
+    Computed when first asked, then kept: on the HTML path only the blocks the peels reach
+    need one, and on the plain-text path the blocks outside the article and the prose the
+    content model weighs. ``index in verdicts``: does the block have one?"""
+
+    def __init__(
+        self,
+        blocks: list[Block],
+        subjects: list[Subject],
+        rules: RuleSet,
+        anywhere: list[Rule | None],
+        repeated: RepeatedLines | None,
+    ) -> None:
+        self.blocks, self.subjects, self.rules = blocks, subjects, rules
+        self.anywhere, self.repeated = anywhere, repeated
+        self._known: dict[int, Verdict | None] = {}
+
+    def __getitem__(self, index: int) -> Verdict | None:
+        if index in self._known:
+            return self._known[index]
+        rule = self.rules.match_knowing(self.subjects[index], self.anywhere[index])
+        if rule:
+            verdict: Verdict | None = Verdict.of(rule)
+        elif self.repeated and self.blocks[index].text in self.repeated:
+            verdict = REPEATED
+        else:
+            verdict = None
+        self._known[index] = verdict
+        return verdict
+
+    def __contains__(self, index: object) -> bool:
+        return isinstance(index, int) and self[index] is not None
+
+
+class _ProseBefore:
+    """Is there prose in the run before a block, among the blocks the head peel left?
+
+    What the tail peel asks of a heading, computed once from the blocks the tail peel has not
+    reached: going backwards, it only removes blocks after the one it asks about."""
+
+    def __init__(self, feats: Features, removed: dict[int, Verdict], start: int) -> None:
+        self.feats, self.removed, self.start = feats, removed, start
+        self.first: int | None = None
+        self.looked_up_to: int | None = None
+
+    def __call__(self, index: int) -> bool:
+        if self.looked_up_to is None:
+            self.looked_up_to = index
+            self.first = next(
+                (
+                    i
+                    for i in range(self.start, index)
+                    if i not in self.removed and self.feats[i].is_prose
+                ),
+                None,
+            )
+        assert index <= self.looked_up_to, "asked in order from the end of the run"
+        return self.first is not None and index > self.first
 
 
 def _bare_label(rule: Rule, view: str) -> bool:
@@ -187,9 +244,9 @@ class _Peel:
     (``comment_thread``), but only with comment blocks on both sides.
     """
 
-    def __init__(self, blocks: list[Block], removed: dict[int, Verdict], outside: int):
+    def __init__(self, feats: Features, removed: dict[int, Verdict], outside: int):
         """``outside``: the block just outside this end of the run (chrome, if it exists)."""
-        self.blocks, self.removed = blocks, removed
+        self.feats, self.removed = feats, removed
         self.last: Verdict | None = removed.get(outside)
         self.seen_chrome = self.last is not None
         self.pending: list[int] = []
@@ -220,7 +277,7 @@ class _Peel:
         ends the peel."""
         if not self.seen_chrome or len(self.pending) >= MAX_UNKNOWN:
             return False
-        feature = features(self.blocks[index])
+        feature = self.feats[index]
         if feature.is_prose or feature.words > SHORT_WORDS:
             if self.last is None or self.last.reason != READER_COMMENTS:
                 return False
@@ -251,16 +308,18 @@ def _tail_heading(block: Block) -> bool:
     )
 
 
-def _remove_label_list(blocks: list[Block], label: int, removed: dict[int, Verdict]) -> None:
+def _remove_label_list(
+    blocks: list[Block], feats: Features, label: int, removed: dict[int, Verdict]
+) -> None:
     """Remove the links under a related-links label: the blocks after it up to the next
     prose, or the next heading followed by prose (a section heading of the article)."""
     following = [i for i in range(label + 1, len(blocks)) if i not in removed]
     for position, index in enumerate(following):
-        if features(blocks[index]).is_prose or is_dateline(blocks[index]):
+        if feats[index].is_prose or is_dateline(blocks[index]):
             return
         if blocks[index].kind == HEADING:
             after = following[position + 1] if position + 1 < len(following) else None
-            if after is not None and features(blocks[after]).is_prose:
+            if after is not None and feats[after].is_prose:
                 return
         removed[index] = LABEL_LIST
 
