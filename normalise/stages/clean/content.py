@@ -40,6 +40,10 @@ _SENTENCE_END = re.compile(r"""[.!?…]["'”’»)\]]*(\s|$)""")
 _LINK_LIKE = re.compile(
     r"https?://|www\.|\S+@\S+\.\w+|(^|\s)@\w+|\s[|•·»›]\s|^\W*$",
 )
+# What each branch of _LINK_LIKE needs, but ^\W*$, which needs no word character at all:
+# a text without any of them is not link-like, found in one quick scan.
+_LINK_MARKS = re.compile(r"http|www\.|@|[|•·»›]")
+_WORD_CHAR = re.compile(r"\w")
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def features(block: Block) -> BlockFeatures:
         words=len(words),
         lines=len(block.lines),
         sentences=len(_SENTENCE_END.findall(text)),
-        link_like=bool(_LINK_LIKE.search(text)),
+        link_like=_link_like(text),
         ends_sentence=bool(_SENTENCE_END.search(text[-4:])),
         lower_share=lower / max(len(words), 1),
         ends_open=text.rstrip()[-1:] in (";", ":", ",", "-", "–"),
@@ -112,6 +116,13 @@ class Features(Sequence[BlockFeatures]):
         if known is None:
             known = self._known[index] = features(self.blocks[index])
         return known
+
+
+def _link_like(text: str) -> bool:
+    """``_LINK_LIKE.search(text)``, searched only where it may match."""
+    if _LINK_MARKS.search(text) is None and _WORD_CHAR.search(text) is not None:
+        return False
+    return _LINK_LIKE.search(text) is not None
 
 
 def block_score(feature: BlockFeatures) -> int:

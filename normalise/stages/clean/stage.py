@@ -37,8 +37,9 @@ from ...settings import Settings
 from ...text.reflow import HEADING, Block, split_blocks
 from ..base import Stage
 from .content import TITLE_BLOCKS, Features, main_run
+from .matching import RuleSet, Subject, rule_set
 from .repetition import RepeatedLines
-from .rules import ANYWHERE, Rule, RuleSet, Subject, load_rules, plain_view, rule_set
+from .rules import ANYWHERE, Rule, load_rules, plain_view
 
 BLOCK_SEPARATOR = "\n\n"
 
