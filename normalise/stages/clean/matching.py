@@ -68,6 +68,8 @@ def fold_case(text: str) -> str:
     pattern character to a text character, both fold to the same character. (``str.lower``
     alone does not: it makes ``İ`` two characters where the engine lowers it to ``i``, and
     it keeps ``ſ`` apart from ``s``.)"""
+    if text.isascii():  # the lower-case ASCII letters are the first of their groups
+        return text.lower()
     if "İ" in text:
         text = text.replace("İ", "i")
     text = text.lower()
