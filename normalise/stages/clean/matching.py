@@ -229,14 +229,13 @@ class _Literals:
     """All the literals the rules need, found in a text with one search.
 
     A text with none of them (most blocks) costs one search. Otherwise every position where
-    one starts is found (a lookahead, so that overlapping ones count), with the longest one
-    there; the others there are its prefixes."""
+    one starts is found, one search from the position after the last (so that overlapping
+    ones count), with the longest one there; the others there are its prefixes."""
 
     def __init__(self, literals: Iterable[str]) -> None:
         self.literals = frozenset(literals)
         pattern = trie_pattern(self.literals) if self.literals else "(?!)"
         self._any = re.compile(pattern)
-        self._each = re.compile(f"(?=({pattern}))")
         self._prefixes = {
             longest: frozenset(
                 prefix
@@ -247,11 +246,14 @@ class _Literals:
         }
 
     def found_in(self, folded: str) -> frozenset[str]:
-        if self._any.search(folded) is None:
+        search = self._any.search
+        match = search(folded)
+        if match is None:
             return frozenset()
         found: set[str] = set()
-        for longest in {match.group(1) for match in self._each.finditer(folded)}:
-            found |= self._prefixes[longest]
+        while match is not None:
+            found |= self._prefixes[match.group()]
+            match = search(folded, match.start() + 1)
         return frozenset(found)
 
 
