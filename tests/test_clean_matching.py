@@ -269,3 +269,66 @@ def test_lazy_verdicts_and_features_answer_the_eager_ones():
         assert main_run(blocks, excluded, lazy, Features(blocks)) == main_run(
             blocks, excluded, matched
         )
+
+
+# Patterns a user might write (``--patterns``), with what the filters must not get wrong:
+# back references, conditionals, lookbehind, scoped flags, letters IGNORECASE matches to
+# others (ſ, İ, the Kelvin sign, the ligatures ﬅ and ﬆ), MULTILINE anchors, empty matches.
+USER_PATTERNS = [
+    r"(?x) ^ \W* (?:síguenos|follow[ ]us) \b",
+    r"(\w+) and \1",
+    r"(?:(<)?cookies(?(1)>|!))",
+    r"(?<=paywall )\w+",
+    r"(?-i:COOKIES)",
+    r"(?s)all.rights",
+    r"(?a)\bstop\b",
+    r"\bİstanbul\b",
+    r"^(?:)",
+    r"^$",
+    r"ﬅore",
+    r"(?m)^foo$",
+    r"^\u212aelvin",
+    r"^[ſ]hare",
+    r"ΟΔΟΣ",
+]
+USER_TEXTS = [
+    "ISTANBUL",
+    "ıstanbul",
+    "the ſtop",
+    "STOP here",
+    "x\nfoo",
+    "all\nRIGHTS",
+    "ﬆore",
+    "STORE",
+    "kelvin",
+    "Share",
+    "ſhare this",
+    "οδος",
+    "οδοσ",
+    "cookies!",
+    "<cookies>",
+    "COOKIES",
+    "cookies",
+    "bread and bread",
+    "the paywall blocks",
+    "",
+    " ",
+    "…Síguenos en X",
+]
+
+
+def test_user_patterns_answer_their_searches():
+    user_rules = tuple(
+        rules.Rule(f"user_{i}", "user", re.compile(pattern, re.IGNORECASE), where, 40)
+        for i, pattern in enumerate(USER_PATTERNS)
+        for where in (rules.EDGE, rules.ANYWHERE)
+    )
+    rule_set = RuleSet(user_rules)
+    alone = [(rule, RuleSet([rule])) for rule in user_rules]
+    # Each pattern matches some of the texts, so that the filters are tried on matches too.
+    assert all(any(rule.matches(text) for text in USER_TEXTS) for rule in user_rules)
+    for text in [*USER_TEXTS, *TEXTS[::5]]:
+        assert rule_set.match(text) == first_match(user_rules, text), text
+        for rule, one in alone:
+            expected = rule if rule.matches(text) else None
+            assert one.match(text) is expected, (rule.regex.pattern, text)
