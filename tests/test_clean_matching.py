@@ -14,7 +14,8 @@ import pytest
 from test_boilerplate_languages import ARTICLE, HEAD, MIDDLE, TAIL, TAIL_CHROME, page
 from test_chrome_it_es import FAMILIES, INSIDE
 
-from normalise.stages.clean import content, rules, stage
+from normalise.record import Document
+from normalise.stages.clean import content, matching, rules, stage
 from normalise.stages.clean.content import Features, features, main_run
 from normalise.stages.clean.matching import (
     RuleSet,
@@ -332,3 +333,27 @@ def test_user_patterns_answer_their_searches():
         for rule, one in alone:
             expected = rule if rule.matches(text) else None
             assert one.match(text) is expected, (rule.regex.pattern, text)
+
+
+def _cleaned_records(monkeypatch, compile_after: int) -> list[dict]:
+    monkeypatch.setattr(matching, "COMPILE_AFTER_BLOCKS", compile_after)
+    matching._BY_ID.clear()
+    matching._matcher_of.cache_clear()
+    repeated = RepeatedLines(frozenset(line_key(text) for text in BLOCK_TEXTS[::5]))
+    records = []
+    for fmt in ("text", "html"):
+        for lines in (None, repeated):
+            for number, text in enumerate(DOCUMENTS):
+                doc = Document(id=str(number), source="x", format=fmt, raw_text=text)
+                records.append(stage.clean_document(doc, RULES, False, lines).to_dict())
+    return records
+
+
+def test_documents_are_cleaned_alike_with_plain_and_compiled_rules(monkeypatch):
+    """The stage's answers do not depend on whether the rules are compiled yet."""
+    plain = _cleaned_records(monkeypatch, compile_after=10**9)
+    assert isinstance(matching.rule_set(RULES), matching.PlainRules)
+    compiled = _cleaned_records(monkeypatch, compile_after=0)
+    assert isinstance(matching.rule_set(RULES), RuleSet)
+    assert compiled == plain
+    assert any(record["removed"] for record in plain)

@@ -24,7 +24,7 @@ import sys
 from collections.abc import Iterable
 from functools import lru_cache
 
-from .rules import ANYWHERE, Rule
+from .rules import ANYWHERE, Rule, first_match
 
 try:  # The regex parser: private, but the engine's own reading of the pattern.
     from re import _casefix, _parser
@@ -387,21 +387,65 @@ def _subject(subject: Subject | str) -> Subject:
     return subject if isinstance(subject, Subject) else Subject(subject)
 
 
-_BY_ID: dict[int, tuple[tuple[Rule, ...], RuleSet]] = {}
+class PlainRules:
+    """The rules searched one by one (:func:`.rules.first_match`), behind the interface of
+    :class:`RuleSet`: nothing to set up."""
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        self.rules = tuple(rules)
+        self._anywhere = tuple(rule for rule in self.rules if rule.where == ANYWHERE)
+
+    def match(self, subject: Subject | str) -> Rule | None:
+        return first_match(self.rules, _subject(subject).text)
+
+    def anywhere(self, subject: Subject | str) -> Rule | None:
+        return first_match(self._anywhere, _subject(subject).text)
+
+    def match_knowing(self, subject: Subject, anywhere: Rule | None) -> Rule | None:
+        return first_match(self.rules, subject.text)
 
 
-def rule_set(rules: tuple[Rule, ...]) -> RuleSet:
-    """The :class:`RuleSet` of a tuple of rules, compiled once: looked up by the tuple's
-    identity (kept with it, so that its id cannot be reused meanwhile), then by its value
-    (``load_rules()`` makes a new, equal tuple at each call)."""
+# Compiling a rule set costs about 30 ms (parsing every pattern); searching every rule costs
+# tens of microseconds a block. So a process searches plainly until it has judged this many
+# blocks with one set of rules, then compiles it: a run of one file starts no slower, and a
+# corpus runs fast. The answers are the same either way.
+COMPILE_AFTER_BLOCKS = 500
+
+
+class _Matcher:
+    """One set of rules in this process: plain until enough blocks, then compiled."""
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules, self.blocks = rules, 0
+        self.plain = PlainRules(rules)
+        self.compiled: RuleSet | None = None
+
+    def for_blocks(self, count: int) -> RuleSet | PlainRules:
+        if self.compiled is None:
+            self.blocks += count
+            if self.blocks < COMPILE_AFTER_BLOCKS:
+                return self.plain
+            self.compiled = RuleSet(self.rules)
+        return self.compiled
+
+
+_BY_ID: dict[int, tuple[tuple[Rule, ...], _Matcher]] = {}
+
+
+def rule_set(rules: tuple[Rule, ...], blocks: int = 0) -> RuleSet | PlainRules:
+    """The matcher for a tuple of rules, about to judge ``blocks`` blocks: plain, or
+    compiled once enough blocks have been judged with these rules
+    (:data:`COMPILE_AFTER_BLOCKS`). Looked up by the tuple's identity (kept with it, so that
+    its id cannot be reused meanwhile), then by its value (``load_rules()`` makes a new,
+    equal tuple at each call)."""
     cached = _BY_ID.get(id(rules))
     if cached is None or cached[0] is not rules:
         if len(_BY_ID) >= 16:
             _BY_ID.clear()
-        cached = _BY_ID[id(rules)] = (rules, _rule_set_of(rules))
-    return cached[1]
+        cached = _BY_ID[id(rules)] = (rules, _matcher_of(rules))
+    return cached[1].for_blocks(blocks)
 
 
 @lru_cache(maxsize=16)
-def _rule_set_of(rules: tuple[Rule, ...]) -> RuleSet:
-    return RuleSet(rules)
+def _matcher_of(rules: tuple[Rule, ...]) -> _Matcher:
+    return _Matcher(rules)

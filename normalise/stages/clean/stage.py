@@ -37,7 +37,7 @@ from ...settings import Settings
 from ...text.reflow import HEADING, Block, split_blocks
 from ..base import Stage
 from .content import TITLE_BLOCKS, Features, main_run
-from .matching import RuleSet, Subject, rule_set
+from .matching import PlainRules, RuleSet, Subject, rule_set
 from .repetition import RepeatedLines
 from .rules import ANYWHERE, Rule, load_rules, plain_view
 
@@ -92,10 +92,10 @@ def judge_blocks(
     found the article with the DOM, which plain-text density can only second-guess.
     """
     removed: dict[int, Verdict] = {}
-    compiled = rule_set(rules)
+    matcher = rule_set(rules, len(blocks))
     subjects = [Subject(plain_view(block.text)) for block in blocks]
     feats = Features(blocks)
-    anywhere = [compiled.anywhere(subject) for subject in subjects]
+    anywhere = [matcher.anywhere(subject) for subject in subjects]
     for index, rule in enumerate(anywhere):
         if rule:
             removed[index] = Verdict.of(rule)
@@ -106,7 +106,7 @@ def judge_blocks(
             if _bare_label(label, subjects[index].text):
                 _remove_label_list(blocks, feats, index, removed)
 
-    verdicts = _Verdicts(blocks, subjects, compiled, anywhere, repeated)
+    verdicts = _Verdicts(blocks, subjects, matcher, anywhere, repeated)
     edge_verdict = verdicts.__getitem__
     run = main_run(blocks, set(removed), verdicts, feats) if find_article else None
     start, end = run or (0, len(blocks))
@@ -172,7 +172,7 @@ class _Verdicts:
         self,
         blocks: list[Block],
         subjects: list[Subject],
-        rules: RuleSet,
+        rules: RuleSet | PlainRules,
         anywhere: list[Rule | None],
         repeated: RepeatedLines | None,
     ) -> None:
