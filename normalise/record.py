@@ -175,6 +175,15 @@ class Document:
         doc.__dict__["_record"] = (line, dict(doc.metadata))
         return doc
 
+    def as_written(self, line: str) -> Document:
+        """This document as its record ``line`` (:meth:`to_json_line`'s) reads back, without
+        parsing it: the fields a record leaves out are cleared, and :meth:`to_json_line`
+        gives ``line`` back, as for :meth:`from_json_line`. For a process that wrote the
+        record and goes on with the document (a one-worker run)."""
+        self.raw_text, self.extracted = "", False
+        self.__dict__["_record"] = (line, dict(self.metadata))
+        return self
+
     def to_json_line(self) -> str:
         """The record as one line of JSON text, without the newline: what ``normalise run``
         writes. Unicode line separators are escaped, so every line splitter sees one line."""

@@ -211,3 +211,16 @@ def test_only_a_run_whose_passes_share_a_process_keeps_documents_in_memory(folde
     with PoolEngine(2) as pool:
         _, pooled = records(folder, tmp_path / "pool", pool)
     assert pooled.extracted is not None and pooled.extracted.memory_chars == 0
+
+
+def test_a_one_worker_run_yields_documents_as_their_records_read_back(folder, tmp_path):
+    """The inline engine hands its documents on without writing and parsing them again: each is
+    what its record gives back, duplicates flagged included."""
+    (folder / "copy.txt").write_text((folder / "note.txt").read_text("utf-8"), "utf-8")
+    job = Run(Settings(), InlineEngine(), state_dir=tmp_path / "state")
+    docs = list(job.documents(open_inputs(folder, Settings().extensions)))
+    assert len(docs) == 10 and len({id(doc) for doc in docs}) == 10
+    assert any("duplicate_of" in doc.metadata for doc in docs)
+    for doc in docs:
+        assert doc == Document.from_json_line(doc.to_json_line())
+        assert doc.to_json_line() == Document.from_dict(doc.to_dict()).to_json_line()

@@ -350,10 +350,13 @@ class ShardedRun:
             }
             yield Shard(index, key, tuple(group), plan.size)
 
-    def _ready(self, just_saved: CompleteShard | None = None) -> Iterator[Document]:
+    def _ready(
+        self, just_saved: CompleteShard | None = None, documents: list[Document] | None = None
+    ) -> Iterator[Document]:
         """Yield the documents of the complete shards at the front of the order.
         ``just_saved``: the shard this process has just written, if any; at the front, its
-        records are taken as they are instead of being read back and verified."""
+        records are taken as they are instead of being read back and verified, and its
+        ``documents`` (from an engine in this process) as they are instead of parsed."""
         while self._order and self.state.is_complete(self._order[0]):
             key = self._order.popleft()
             if just_saved is not None and just_saved.key == key:
@@ -371,6 +374,10 @@ class ShardedRun:
             if key in self._resumed:
                 self._resumed.discard(key)
                 self.progress.documents_resumed += len(shard.lines)
+            if shard is just_saved and documents is not None:
+                yield from documents
+                documents = None  # the same shard again (identical inputs): read back
+                continue
             for line in shard.lines:
                 yield Document.from_json_line(line)
 
@@ -388,7 +395,8 @@ class ShardedRun:
             }
             self.progress.stage_seconds.update(result.stage_seconds)
             self.state.save(result.key, result.lines, marker)
-            yield from self._ready(CompleteShard(result.key, result.lines, marker))
+            saved = CompleteShard(result.key, result.lines, marker)
+            yield from self._ready(saved, result.documents)
         yield from self._ready()
         if self._order:  # cannot happen unless the engine dropped a shard
             raise RuntimeError(f"{len(self._order)} shard(s) never completed")

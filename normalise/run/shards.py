@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field, is_dataclass
 
 from ..batching import batched
 from ..inputs.files import InputFile, WorkItem
-from ..record import Status
+from ..record import Document, Status
 from ..stages.pipeline import Pipeline
 
 MAX_SHARD_FACTOR = 3  # a shard never holds more than 3 x the shard size: memory, balance
@@ -63,6 +63,8 @@ class ShardResult:
     missing: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)  # worker time per stage
     retry: int = 0  # documents to process again on the next run (status error)
+    # the documents of ``lines`` themselves, from an engine in this process (never pickled)
+    documents: list[Document] | None = field(default=None, repr=False, compare=False)
 
 
 def _name_hash(relpath: str) -> int:
@@ -132,13 +134,19 @@ def repetition_key(repeated_keys: Iterable[int]) -> str:
     return hashlib.sha256(" ".join(f"{key:x}" for key in repeated_keys).encode()).hexdigest()
 
 
-def process_shard(pipeline: Pipeline, shard: Shard) -> ShardResult:
-    """Run one shard through ``pipeline`` with fresh per-shard state; used by every engine."""
+def process_shard(pipeline: Pipeline, shard: Shard, keep_documents: bool = False) -> ShardResult:
+    """Run one shard through ``pipeline`` with fresh per-shard state; used by every engine.
+    ``keep_documents``: the result also holds the documents, as their records read back
+    (:meth:`Document.as_written`), for an engine whose results stay in this process."""
     pipeline.start_shard()
     seconds_before = pipeline.timer.seconds()
     lines, retry = [], 0
+    documents: list[Document] | None = [] if keep_documents else None
     for doc in pipeline.process_items(shard.items):
-        lines.append(doc.dumps())
+        line = doc.dumps()
+        lines.append(line)
+        if documents is not None:
+            documents.append(doc.as_written(line))
         retry += doc.status == Status.ERROR
     stats = pipeline.stats()
     stage_seconds = {
@@ -153,4 +161,5 @@ def process_shard(pipeline: Pipeline, shard: Shard) -> ShardResult:
         missing=sorted(stats.missing_models),
         stage_seconds=stage_seconds,
         retry=retry,
+        documents=documents,
     )

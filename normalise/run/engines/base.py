@@ -82,4 +82,4 @@ class InlineEngine:
         if self.pipeline is None:
             self.pipeline = factory()
         for shard in shards:
-            yield process_shard(self.pipeline, shard)
+            yield process_shard(self.pipeline, shard, keep_documents=True)
