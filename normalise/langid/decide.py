@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from ..languages import TARGET_LANG, TUNED_SOURCE_LANGS
 from ..settings import Settings
-from .evidence import evidence, group, listed_languages, tokens
+from .evidence import evidence, group, letter_count, listed_languages, tokens
 from .names import without_names
 from .ngrams import probabilities
 from .words import MARKS, vote
@@ -102,7 +102,7 @@ def judged_text(text: str, settings: Settings) -> str:
     rest = without_names(text)
     if rest is None:
         return text
-    letters = sum(map(str.isalpha, rest))
+    letters = letter_count(rest)
     if letters < settings.min_lang_chars or len(tokens(rest)) < settings.min_lang_words:
         return text
     return rest
@@ -164,7 +164,7 @@ def _second_opinion(guess: LanguageGuess, text: str, word_count: int) -> Languag
 def _from_characters(text: str, settings: Settings) -> LanguageGuess:
     """langdetect's character n-grams, checked by function words (steps 1-4)."""
     words = tokens(text)
-    letters = sum(map(str.isalpha, text))
+    letters = letter_count(text)
     if letters == 0:
         return _undetermined("no letters: only numbers, symbols or punctuation")
     ranked = ranking(text, settings.lang_seed)

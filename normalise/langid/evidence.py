@@ -9,6 +9,7 @@ and Italian). Their most frequent function words and a few letters do not: "els"
 from __future__ import annotations
 
 import re
+import string
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from importlib import resources
 
 # A word, its hyphenated parts (Romanian "s-a") and a trailing elision apostrophe ("l'", "qu'").
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*'?")
+_LONE_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,40 @@ def tokens(text: str) -> list[str]:
     """Lower-cased words; typographic apostrophes folded so "l’any" matches "l'". A lone
     capital letter is an initial or a Roman numeral ("I. A.", "la I Guerra"), not the
     Catalan "i" or the Romance "a", and is left out."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=16)
+def _tokens(text: str) -> tuple[str, ...]:
+    """:func:`tokens`, kept for the last few texts: a decision reads its text's words several
+    times (its names, its length, its function words, its word count).
+
+    The words are lower-cased together, joined by spaces: one C call where one per word costs
+    twice as much. A space keeps each word's own case rules (Greek final sigma included): it
+    is neither cased nor case-ignorable, and no word holds one."""
     folded = text.replace("\u2019", "'").replace("\u02bc", "'")
-    return [  # "l'any" gives "l'" and "any"
-        token.lower()
-        for token in _TOKEN.findall(folded)
-        if not (len(token) == 1 and token.isupper() and token.isascii())
-    ]
+    found = _TOKEN.findall(folded)  # "l'any" gives "l'" and "any"
+    if not found:
+        return ()
+    if not _LONE_CAPITALS.isdisjoint(found):
+        found = [token for token in found if token not in _LONE_CAPITALS]
+        if not found:
+            return ()
+    return tuple(" ".join(found).lower().split(" "))
+
+
+_NOT_ASCII_LETTERS = bytes(sorted(set(range(256)) - set(string.ascii_letters.encode())))
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def letter_count(text: str) -> int:
+    """``sum(map(str.isalpha, text))``, with the ASCII letters counted by one bytes
+    operation (in UTF-8 every byte of a non-ASCII character is above 0x7f): only the
+    non-ASCII characters, a few accents in a Latin text, are asked one at a time."""
+    ascii_letters = len(text.encode("utf-8", "surrogatepass").translate(None, _NOT_ASCII_LETTERS))
+    if text.isascii():
+        return ascii_letters
+    return ascii_letters + sum(map(str.isalpha, "".join(_NOT_ASCII.findall(text))))
 
 
 @lru_cache(maxsize=1)
@@ -87,21 +117,40 @@ def evidence(text: str, languages: tuple[str, ...]) -> Counter[str]:
 
 def evidence_of(text_tokens: list[str], languages: tuple[str, ...]) -> Counter[str]:
     """:func:`evidence` of a text already split by :func:`tokens` (spares a second split)."""
-    table = tables().languages
     words = Counter(text_tokens)
-    marked: Counter[str] = Counter()
-    for word, n in words.items():
-        for code in _marked_languages(word):
-            marked[code] += n
+    hits: dict[str, int] = {}
+    for word in words.keys() - _SILENT:
+        codes = _word_evidence(word)
+        if not codes:
+            _silent(word)
+        for code in codes:
+            hits[code] = hits.get(code, 0) + words[word]
     counts: Counter[str] = Counter()
     for code in languages:
-        entry = table.get(code)
-        if entry is None:
-            continue
-        hits = sum(words[word] for word in entry.words & words.keys()) + marked[code]
-        if hits:
-            counts[code] = hits
+        if code in hits:
+            counts[code] = hits[code]
     return counts
+
+
+# Words known to be no language's evidence: most of a text's words, set aside in one set
+# difference per text. Bounded: a long run meets many words once.
+_SILENT: set[str] = set()
+MAX_SILENT = 1 << 17
+
+
+def _silent(word: str) -> None:
+    if len(_SILENT) >= MAX_SILENT:
+        _SILENT.clear()
+    _SILENT.add(word)
+
+
+@lru_cache(maxsize=1 << 15)
+def _word_evidence(word: str) -> tuple[str, ...]:
+    """The languages one occurrence of ``word`` counts for, once per function-word list that
+    has it and once per language whose markers it carries (so twice, for a marked function
+    word)."""
+    listed = tuple(code for code, entry in tables().languages.items() if word in entry.words)
+    return listed + _marked_languages(word)
 
 
 def group(lang: str) -> tuple[str, ...]:

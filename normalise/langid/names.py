@@ -21,6 +21,8 @@ import tomllib
 from functools import lru_cache
 from importlib import resources
 
+from .evidence import letter_count
+
 MIN_CAPITALISED = 2  # words in a run before it counts as a name
 MAX_BRIDGE_WORDS = 2  # connectors a run may span between two capitalised words ("de la")
 # Names must take this share of a text's letters before they are set aside: below it, they are
@@ -52,38 +54,46 @@ def _bridge(core: str) -> bool:
     return core in connectors()
 
 
+# One letter per chunk (see _kind), and a name run over them: a capitalised chunk, then more,
+# each over at most MAX_BRIDGE_WORDS connectors; a chunk that ends a clause ends the run.
+_CAPITALISED, _CAPITALISED_ENDS, _BRIDGE, _OTHER = "C", "c", "b", "o"
+_RUN = re.compile(f"C(?:b{{0,{MAX_BRIDGE_WORDS}}}C)*(?:b{{0,{MAX_BRIDGE_WORDS}}}c)?")
+
+
+@lru_cache(maxsize=1 << 16)
+def _kind(chunk: str) -> str:
+    """What one chunk (a run of non-spaces) can be in a name run: capitalised (and whether it
+    ends a clause), a connector that can bridge two capitalised words, or neither. Chunks
+    repeat, so this is worked out once per chunk, not once per occurrence."""
+    core = _core(chunk)
+    if _capitalised(core):
+        return _CAPITALISED_ENDS if chunk.endswith(_ENDS_RUN) else _CAPITALISED
+    if _bridge(core) and not chunk.endswith(_ENDS_RUN):
+        return _BRIDGE
+    return _OTHER
+
+
 def name_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the name runs in ``text``, in order."""
+    """Character spans of the name runs in ``text``, in order: one pattern over the chunks'
+    kinds (:func:`_kind`), so a text costs one cached look-up per chunk."""
+    kinds = "".join(map(_kind, text.split()))  # str.split() and \S+ agree on what a space is
+    runs = [
+        match.span()
+        for match in _RUN.finditer(kinds)
+        if _capitalised_count(match.group()) >= MIN_CAPITALISED
+    ]
+    if not runs:
+        return []
     chunks = list(_CHUNK.finditer(text))
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(chunks):
-        if not _capitalised(_core(chunks[i].group())):
-            i += 1
-            continue
-        run_end, capitalised, j = i, 1, i
-        while not chunks[j].group().endswith(_ENDS_RUN) and j + 1 < len(chunks):
-            # the next capitalised word, over at most MAX_BRIDGE_WORDS short lower-case ones
-            k = j + 1
-            while (
-                k < len(chunks)
-                and k - j - 1 < MAX_BRIDGE_WORDS
-                and _bridge(_core(chunks[k].group()))
-                and not chunks[k].group().endswith(_ENDS_RUN)
-            ):
-                k += 1
-            if k < len(chunks) and _capitalised(_core(chunks[k].group())):
-                run_end, capitalised, j = k, capitalised + 1, k
-            else:
-                break
-        if capitalised >= MIN_CAPITALISED:
-            spans.append((chunks[i].start(), chunks[run_end].end()))
-        i = run_end + 1
-    return spans
+    return [(chunks[first].start(), chunks[end - 1].end()) for first, end in runs]
+
+
+def _capitalised_count(kinds: str) -> int:
+    return kinds.count(_CAPITALISED) + kinds.count(_CAPITALISED_ENDS)
 
 
 def _letters(text: str) -> int:
-    return sum(map(str.isalpha, text))
+    return letter_count(text)
 
 
 def without_names(text: str) -> str | None:

@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -117,24 +119,35 @@ class _Normalised(dict):
 _NORMALISED = _Normalised()
 
 
-class _NoProfiles:
-    """What langdetect's ``Detector.__init__`` reads from its factory; text preparation uses
-    none of it."""
-
-    word_lang_prob_map: dict[str, list[float]] = {}
-    langlist: list[str] = []
-    seed = None
+_URL = re.compile(r"https?://[-_.?&~;+=/#0-9A-Za-z]{1,2076}")  # langdetect's Detector.URL_RE
+_MAIL = re.compile(r"[-_.0-9A-Za-z]{1,64}@[-_0-9A-Za-z]{1,255}[-_.0-9A-Za-z]{1,255}")  # MAIL_RE
+_SPACES = re.compile(" {2,}")
+_ASCII_LETTERS = re.compile("[A-z]")  # langdetect's 'A' <= ch <= 'z', [ \\ ] ^ _ ` included
 
 
 def _prepared(text: str, max_chars: int) -> str:
-    """The text as langdetect's Detector holds it after ``append`` and ``cleaning_text``."""
-    from langdetect.detector import Detector
+    """The text as langdetect's Detector holds it after ``append`` and ``cleaning_text``, with
+    C loops where langdetect runs one Python step per character (a fifth of a detection):
 
-    detector = Detector(_NoProfiles)
-    detector.set_max_text_length(max_chars)
-    detector.append(text)
-    detector.cleaning_text()
-    return detector.text
+    * ``append``: URLs and e-mail addresses become a space, Vietnamese is normalised, the text
+      is cut to ``max_chars`` characters and each run of spaces collapsed to one;
+    * ``cleaning_text``: a text with more than twice as many characters from U+0300 up as
+      characters between ``A`` and ``z`` loses the latter. (langdetect meant to spare Latin
+      Extended Additional, but compares the block's number with its name: every character
+      from U+0300 up counts.)
+
+    ``tests/test_langid_ngrams.py`` holds this to langdetect's own methods."""
+    from langdetect.utils.ngram import NGram
+
+    text = NGram.normalize_vi(_MAIL.sub(" ", _URL.sub(" ", text)))
+    text = _SPACES.sub(" ", text[:max_chars])
+    if text.isascii():  # nothing from U+0300 up: nothing to clean
+        return text
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    latin = np.count_nonzero((codes >= ord("A")) & (codes <= ord("z")))
+    if latin * 2 < np.count_nonzero(codes >= 0x300):
+        return _ASCII_LETTERS.sub("", text)
+    return text
 
 
 def _word_grams(padded: str, known: dict[str, int]) -> list[str]:
@@ -177,16 +190,155 @@ def extract_ngrams(text: str, known: dict[str, int]) -> list[str]:
 
 
 @lru_cache(maxsize=1 << 17)
-def _word_rows(padded: str) -> tuple[int, ...]:
-    """The profile rows of one padded word's n-grams. Words repeat (Zipf), so a text's
-    n-grams are mostly looked up once per process, not once per occurrence."""
+def _inner_rows(word: str) -> bytes:
+    """The profile rows of the n-grams of a normalised word that the text goes on after
+    (none for the empty word between two spaces), as ``int32`` bytes that join into the
+    text's array. Words repeat (Zipf), so a text's n-grams are mostly looked up once per
+    process, not once per occurrence."""
+    if not word:
+        return b""
     rows = profiles().rows
-    return tuple(rows[gram] for gram in _word_grams(padded, rows))
+    return _as_bytes(rows[gram] for gram in _word_grams(" " + word + " ", rows))
 
 
-def _rows(text: str) -> list[int]:
+@lru_cache(maxsize=1 << 14)
+def _final_rows(word: str) -> bytes:
+    """:func:`_inner_rows` of the text's last word, which no space follows."""
+    if not word:
+        return b""
+    rows = profiles().rows
+    return _as_bytes(rows[gram] for gram in _word_grams(" " + word, rows))
+
+
+def _as_bytes(rows: Iterable[int]) -> bytes:
+    return np.fromiter(rows, dtype=np.int32).tobytes()
+
+
+def _rows(text: str) -> np.ndarray:
     """The profile rows of :func:`extract_ngrams`, in the same order."""
-    return [row for padded in _padded_words(text) for row in _word_rows(padded)]
+    words = text.translate(_NORMALISED).split(" ")
+    found = b"".join(map(_inner_rows, words[:-1])) + _final_rows(words[-1])
+    return np.frombuffer(found, dtype=np.int32).astype(np.intp)
+
+
+STREAM_WORDS = 1 << 12  # the first stretch of the generator's output a detection reads
+MAX_DRAWS = ITERATION_LIMIT + 1  # n-grams one trial samples at most
+
+
+class _Stream:
+    """The 32-bit words a generator seeded with ``seed`` gives, computed once per process.
+
+    langdetect reseeds its generator for every text, so every text reads the same stream:
+    a trial's gaussian (two ``random()`` calls of two words each, every other trial: the
+    second value is cached) and its picks (``random.choice``: ``getrandbits(bits)``, the top
+    ``bits`` of one word, drawn again while it is not below the number of n-grams). Which
+    words a text accepts as picks is one numpy comparison over the stream."""
+
+    def __init__(self, seed: int):
+        self.seed = seed
+        self.generator = random.Random(seed)
+        self.words = np.zeros(0, dtype=np.uint32)
+        self.grow(STREAM_WORDS)
+
+    def grow(self, size: int) -> None:
+        """Extend the stream to ``size`` words (the generator goes on where it stopped)."""
+        more = size - len(self.words)
+        data = self.generator.getrandbits(32 * more).to_bytes(4 * more, "little")
+        self.words = np.concatenate([self.words, np.frombuffer(data, dtype="<u4")])
+        self.draws: dict[int, np.ndarray] = {}
+
+    def top_bits(self, bits: int) -> np.ndarray:
+        """``getrandbits(bits)`` for each word of the stream."""
+        if bits not in self.draws:
+            self.draws[bits] = (self.words >> (32 - bits)).astype(np.intp)
+        return self.draws[bits]
+
+
+_STREAMS: dict[int, _Stream] = {}
+
+
+class _Picks:
+    """The n-grams one text samples, in order: its rows of the profile matrix, and the
+    position in the stream of the word each pick used."""
+
+    def __init__(self, stream: _Stream, rows: np.ndarray):
+        self.stream, self.rows = stream, rows
+        self.n, self.bits = len(rows), len(rows).bit_length()
+        self._find()
+
+    def _find(self) -> None:
+        draws = self.stream.top_bits(self.bits)
+        self.positions = np.flatnonzero(draws < self.n)
+        self.values = draws[self.positions]
+
+    def take(self, first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """Picks ``first`` to ``first + count`` (matrix rows, stream positions); the stream
+        grows when it is too short (it is doubled: about 2 words a pick at worst)."""
+        while first + count > len(self.positions):
+            self.stream.grow(2 * len(self.stream.words))
+            self._find()
+        return (
+            self.rows[self.values[first : first + count]],
+            self.positions[first : first + count],
+        )
+
+    def first_from(self, position: int) -> int:
+        """The index of the first pick at or after stream position ``position``."""
+        while position > len(self.stream.words) - 1:
+            self.stream.grow(2 * len(self.stream.words))
+            self._find()
+        return int(np.searchsorted(self.positions, position))
+
+
+def _trial(
+    picks: _Picks, first: int, weight: float, matrix: np.ndarray, count: int
+) -> tuple[np.ndarray, int]:
+    """One of langdetect's trials from pick ``first`` on: the normalised probabilities and the
+    number of picks it used.
+
+    langdetect multiplies each language's probability by ``weight + p(n-gram)`` for each pick,
+    one Python float at a time, and normalises every 5 picks (after picks 1, 6, 11...) until a
+    language passes ``CONV_THRESHOLD`` or ``ITERATION_LIMIT``. Here the 5 rows of a step,
+    preceded by the normalised vector, are one ``multiply.reduce`` over axis 0: each element is
+    the same left-to-right product of the same factors. The normalising sum is Python's own
+    ``sum`` of the list, as langdetect's (whose rounding changed in Python 3.12)."""
+    rows, _ = picks.take(first, 1)
+    prob = np.full(count, 1.0 / count)
+    prob *= weight + matrix[rows[0]]
+    values = prob.tolist()
+    norm = sum(values)
+    leader = values.index(max(values))
+    converged = max(values) / norm > CONV_THRESHOLD
+    step, block, steps = 0, 8, ITERATION_LIMIT // 5
+    while not converged and step < steps:
+        block = min(2 * block, steps - step)  # the factors of the next steps, a block at a time
+        rows, _ = picks.take(first + 1 + 5 * step, 5 * block)
+        buffers = np.empty((block, 6, count))
+        np.add(weight, matrix[rows].reshape(block, 5, count), out=buffers[:, 1:])
+        for buffer in buffers:
+            _divide(prob, norm, buffer[0])
+            _multiply_down(buffer, 0, None, prob)
+            values = prob.tolist()
+            norm = sum(values)
+            step += 1
+            # max(values) / norm > CONV_THRESHOLD, mostly without max(): the leader's share
+            # bounds the others' (they sum to at most 1 - share, give or take rounding)
+            share = values[leader] / norm
+            if share > CONV_THRESHOLD:
+                converged = True
+                break
+            if share <= 0.5:
+                top = max(values)
+                leader = values.index(top)
+                if top / norm > CONV_THRESHOLD:
+                    converged = True
+                    break
+    prob /= norm
+    return prob, 1 + 5 * step
+
+
+_divide = np.divide
+_multiply_down = np.multiply.reduce  # positional arguments: a quarter of the call's cost
 
 
 def probabilities(text: str, seed: int, max_chars: int) -> list[tuple[str, float]]:
@@ -195,33 +347,25 @@ def probabilities(text: str, seed: int, max_chars: int) -> list[tuple[str, float
     text has no n-gram any profile knows."""
     table = profiles()
     rows = _rows(_prepared(text, max_chars))
-    if not rows:
+    if not len(rows):
         return []
-    matrix = table.matrix
-    count = len(table.languages)
+    if seed not in _STREAMS:
+        _STREAMS[seed] = _Stream(seed)
+    picks = _Picks(_STREAMS[seed], rows)
+    matrix, count = table.matrix, len(table.languages)
     total = np.zeros(count)
-    generator = random.Random()
-    generator.seed(seed)
-    # random.choice(rows), inlined: rows[_randbelow(len(rows))], the same draws
-    getrandbits, n = generator.getrandbits, len(rows)
-    bits = n.bit_length()
+    generator = random.Random(seed)  # gives the gaussians: the stream's words, as langdetect's
+    used = 0  # words of the stream read so far
     for _ in range(N_TRIAL):
-        prob = np.full(count, 1.0 / count)
+        fresh = generator.gauss_next is None
         weight = (ALPHA + generator.gauss(0.0, 1.0) * ALPHA_WIDTH) / BASE_FREQ
-        i = 0
-        while True:
-            pick = getrandbits(bits)
-            while pick >= n:
-                pick = getrandbits(bits)
-            prob *= weight + matrix[rows[pick]]
-            if i % 5 == 0:
-                values = prob.tolist()
-                norm = sum(values)  # Python's sum, as langdetect: the same rounding
-                prob /= norm
-                # max(p / norm) == max(p) / norm: division by a positive number keeps order
-                if max(values) / norm > CONV_THRESHOLD or i >= ITERATION_LIMIT:
-                    break
-            i += 1
+        used += 4 if fresh else 0
+        first = picks.first_from(used)
+        prob, count_used = _trial(picks, first, weight, matrix, count)
+        _, positions = picks.take(first + count_used - 1, 1)
+        skipped = int(positions[0]) + 1 - used
+        generator.getrandbits(32 * skipped)  # the words the picks read, to the generator too
+        used += skipped
         total += prob / N_TRIAL
     from langdetect.language import Language
 
@@ -245,7 +389,7 @@ def likeliest(text: str) -> str | None:
     detect stage uses it to spare the paragraphs that do a detection of their own."""
     table = profiles()
     rows = _rows(text)
-    if not rows:
+    if not len(rows):
         return None
     scores = np.log(table.matrix[rows] + ALPHA / BASE_FREQ).sum(axis=0)
     return table.languages[int(scores.argmax())]

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 
 from ..langid import UNDETERMINED, LanguageGuess, decide, normalise_code
 from ..langid.decide import MAX_DETECT_CHARS, from_text
-from ..langid.evidence import evidence_of, listed_languages, tokens
+from ..langid.evidence import evidence_of, letter_count, listed_languages, tokens
 from ..langid.ngrams import likeliest
 from ..record import Document, Status
 from ..settings import Settings
@@ -41,7 +41,7 @@ CLEAR_SCORE = 0.95  # langdetect's score above which paragraphs are screened (se
 
 def long_enough(text: str, settings: Settings, text_tokens: list[str] | None = None) -> bool:
     """Long enough to be judged on its own (``text_tokens``: its :func:`tokens`, if known)."""
-    if len(text) < settings.min_lang_chars or sum(map(str.isalpha, text)) < settings.min_lang_chars:
+    if len(text) < settings.min_lang_chars or letter_count(text) < settings.min_lang_chars:
         return False
     words = tokens(text) if text_tokens is None else text_tokens
     return len(words) >= settings.min_lang_words
