@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 
 # A word, its hyphenated parts (Romanian "s-a") and a trailing elision apostrophe ("l'", "qu'").
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*'?")
@@ -116,15 +117,12 @@ def evidence(text: str, languages: tuple[str, ...]) -> Counter[str]:
 
 
 def evidence_of(text_tokens: list[str], languages: tuple[str, ...]) -> Counter[str]:
-    """:func:`evidence` of a text already split by :func:`tokens` (spares a second split)."""
-    words = Counter(text_tokens)
-    hits: dict[str, int] = {}
-    for word in words.keys() - _SILENT:
-        codes = _word_evidence(word)
-        if not codes:
-            _silent(word)
-        for code in codes:
-            hits[code] = hits.get(code, 0) + words[word]
+    """:func:`evidence` of a text already split by :func:`tokens` (spares a second split).
+
+    Each word stands for the languages it is evidence of (:class:`_WordEvidence`, worked out
+    once per word), and one ``Counter`` counts them all: C loops, where a count per language
+    and per word would be Python ones."""
+    hits = Counter(chain.from_iterable(map(_WORD_EVIDENCE.__getitem__, text_tokens)))
     counts: Counter[str] = Counter()
     for code in languages:
         if code in hits:
@@ -132,25 +130,24 @@ def evidence_of(text_tokens: list[str], languages: tuple[str, ...]) -> Counter[s
     return counts
 
 
-# Words known to be no language's evidence: most of a text's words, set aside in one set
-# difference per text. Bounded: a long run meets many words once.
-_SILENT: set[str] = set()
-MAX_SILENT = 1 << 17
+class _WordEvidence(dict):
+    """Word -> the languages one occurrence of it counts for: once per function-word list
+    that has it, and once per language whose markers it carries (so twice, for a marked
+    function word). Filled as words come; emptied when it grows past ``MAX_WORDS`` (a long
+    run meets many words once)."""
+
+    MAX_WORDS = 1 << 17
+
+    def __missing__(self, word: str) -> tuple[str, ...]:
+        if len(self) >= self.MAX_WORDS:
+            self.clear()
+        languages = tables().languages.items()
+        listed = tuple(code for code, entry in languages if word in entry.words)
+        self[word] = listed + _marked_languages(word)
+        return self[word]
 
 
-def _silent(word: str) -> None:
-    if len(_SILENT) >= MAX_SILENT:
-        _SILENT.clear()
-    _SILENT.add(word)
-
-
-@lru_cache(maxsize=1 << 15)
-def _word_evidence(word: str) -> tuple[str, ...]:
-    """The languages one occurrence of ``word`` counts for, once per function-word list that
-    has it and once per language whose markers it carries (so twice, for a marked function
-    word)."""
-    listed = tuple(code for code, entry in tables().languages.items() if word in entry.words)
-    return listed + _marked_languages(word)
+_WORD_EVIDENCE = _WordEvidence()
 
 
 def group(lang: str) -> tuple[str, ...]:

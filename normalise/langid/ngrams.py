@@ -391,5 +391,43 @@ def likeliest(text: str) -> str | None:
     rows = _rows(text)
     if not len(rows):
         return None
-    scores = np.log(table.matrix[rows] + ALPHA / BASE_FREQ).sum(axis=0)
+    scores = _log_rows(table).of(rows).sum(axis=0)
     return table.languages[int(scores.argmax())]
+
+
+class _LogRows:
+    """``log(matrix[row] + ALPHA / BASE_FREQ)`` for the rows read so far, each worked out once:
+    the logarithm is most of :func:`likeliest`'s cost, and a run reads the same n-grams
+    again and again. Each row keeps a slot of a growing array, so that memory follows the
+    n-grams a run meets, not the 88k of the profiles."""
+
+    def __init__(self, matrix: np.ndarray):
+        self.matrix = matrix
+        self.slot_of = np.full(len(matrix), -1, dtype=np.intp)
+        self.logs = np.empty((1024, matrix.shape[1]))
+        self.used = 0
+
+    def of(self, rows: np.ndarray) -> np.ndarray:
+        """The logarithms of ``rows``, one row each, in order."""
+        slots = self.slot_of[rows]
+        if (slots < 0).any():
+            new = np.unique(rows[slots < 0])
+            end = self.used + len(new)
+            if end > len(self.logs):
+                grown = np.empty((max(end, 2 * len(self.logs)), self.logs.shape[1]))
+                grown[: self.used] = self.logs[: self.used]
+                self.logs = grown
+            self.logs[self.used : end] = np.log(self.matrix[new] + ALPHA / BASE_FREQ)
+            self.slot_of[new] = np.arange(self.used, end)
+            self.used = end
+            slots = self.slot_of[rows]
+        return self.logs.take(slots, axis=0)
+
+
+_LOGS: list[_LogRows] = []  # the one for the current profile matrix
+
+
+def _log_rows(table: Profiles) -> _LogRows:
+    if not _LOGS or _LOGS[0].matrix is not table.matrix:
+        _LOGS[:] = [_LogRows(table.matrix)]
+    return _LOGS[0]
