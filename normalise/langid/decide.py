@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..languages import TARGET_LANG, TUNED_SOURCE_LANGS
 from ..settings import Settings
@@ -70,8 +71,16 @@ class LanguageGuess:
 def ranking(text: str, seed: int) -> list[tuple[str, float]]:
     """langdetect's languages with probability ≥ 0.1, best first; ``[]`` if it finds none.
     The random generator is reseeded per text: the result depends on nothing else. (Computed
-    by ``ngrams.py``, which gives langdetect's numbers, bit for bit, in half the time.)"""
-    return probabilities(text, seed, MAX_DETECT_CHARS)
+    by ``ngrams.py``, which gives langdetect's numbers, bit for bit, in a fraction of the
+    time.)"""
+    return list(_ranking(text, seed))
+
+
+@lru_cache(maxsize=4)
+def _ranking(text: str, seed: int) -> tuple[tuple[str, float], ...]:
+    """:func:`ranking`, kept for the last few texts: a hint is weighed on the text the
+    decision just read."""
+    return tuple(probabilities(text, seed, MAX_DETECT_CHARS))
 
 
 def _undetermined(note: str, ranked: list[tuple[str, float]] = ()) -> LanguageGuess:

@@ -139,7 +139,13 @@ def _prepared(text: str, max_chars: int) -> str:
     ``tests/test_langid_ngrams.py`` holds this to langdetect's own methods."""
     from langdetect.utils.ngram import NGram
 
-    text = NGram.normalize_vi(_MAIL.sub(" ", _URL.sub(" ", text)))
+    # each pattern needs a character or word of its own: most texts spare the search
+    if "http" in text:
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _MAIL.sub(" ", text)
+    if not text.isascii() and any(mark in text for mark in NGram.DMARK_CLASS):
+        text = NGram.normalize_vi(text)
     text = _SPACES.sub(" ", text[:max_chars])
     if text.isascii():  # nothing from U+0300 up: nothing to clean
         return text
@@ -216,9 +222,23 @@ def _as_bytes(rows: Iterable[int]) -> bytes:
 
 def _rows(text: str) -> np.ndarray:
     """The profile rows of :func:`extract_ngrams`, in the same order."""
-    words = text.translate(_NORMALISED).split(" ")
-    found = b"".join(map(_inner_rows, words[:-1])) + _final_rows(words[-1])
+    chunks = text.split(" ")
+    found = b"".join(map(_chunk_rows, chunks[:-1])) + _final_chunk_rows(chunks[-1])
     return np.frombuffer(found, dtype=np.int32).astype(np.intp)
+
+
+@lru_cache(maxsize=1 << 16)
+def _chunk_rows(chunk: str) -> bytes:
+    """The rows of one chunk of the text (between two spaces) that the text goes on after.
+    Normalising a character can make it a space (punctuation, digits), so a chunk holds one
+    word or more; chunks repeat, and are normalised and looked up once per process."""
+    return b"".join(map(_inner_rows, chunk.translate(_NORMALISED).split(" ")))
+
+
+def _final_chunk_rows(chunk: str) -> bytes:
+    """:func:`_chunk_rows` of the text's last chunk, whose last word no space follows."""
+    words = chunk.translate(_NORMALISED).split(" ")
+    return b"".join(map(_inner_rows, words[:-1])) + _final_rows(words[-1])
 
 
 STREAM_WORDS = 1 << 12  # the first stretch of the generator's output a detection reads
