@@ -1,0 +1,290 @@
+"""The detect stage's fast paths give what their plain versions give, exactly.
+
+Each fast path (langdetect's text preparation with C loops, its trials over one generated
+stream, cached logarithms, tokens lower-cased at once, evidence counted by one Counter, name
+runs found by a pattern, letters counted by bytes) is held here to a plain reference: langdetect
+itself where it is langdetect's code, else the straightforward version, kept in this file.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections import Counter
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from langdetect.detector import Detector
+from test_langid_ngrams import MAX_CHARS, langdetect_says, sorted_factory, texts
+
+from normalise.langid import evidence, names, ngrams
+from normalise.langid.evidence import evidence_of, letter_count, listed_languages, tables, tokens
+from normalise.langid.names import name_spans
+from normalise.langid.ngrams import extract_ngrams, likeliest, probabilities, profiles
+
+# Scripts and characters the fast paths treat apart: ASCII letters and the six between "Z" and
+# "a", Latin accents, combining marks (Vietnamese), Cyrillic, Greek (final sigma), Arabic, CJK,
+# capitals, Turkish dotted I, apostrophes, hyphens, digits, underscores, spaces of every kind.
+ALPHABET = (
+    string.ascii_letters + string.digits + "[\\]^_`-'’ʼ.,;:!?()«»“”@/"
+    "àèéìòùñçÀÉÑ ãõâ" + "\u0300\u0301\u0303\u0309\u0323"
+    "ạảấầẩẫậắằẳẵặẹẻẽếềểễệ"
+    + "ПриветмирЖЁ"
+    + "ΑΣΟΔΟΣσςλ"
+    + "مرحبا"
+    + "日本語中文한국어"
+    + "İıŞşȚțĂă"
+    + " \t\n\u00a0\u2003\u3000\x1c\u0085"
+)
+TEXTS = st.text(alphabet=ALPHABET, max_size=300)
+MORE_TEXTS = [
+    "Привет, мир! Это проверка: много слов на русском языке, и немного English words.",
+    "Η Ελλάδα ΕΙΝΑΙ μια χώρα ΟΔΟΣ ΑΘΗΝΑΣ, και ΣΑΣ λέμε ευχαριστώ.",
+    "مرحبا بالعالم هذا نص عربي مع كلمات English قليلة",
+    "日本語のテキストです。Some English inside 日本語。",
+    "Tiếng Việt có dấu: Việt Nam, người, được, những, trường hợp.",
+    "Ţară şi ţară, și țară; l'any, qu'il, s-a, dell'Italia, I. A. Smith, la I Guerra.",
+    "ISTANBUL İstanbul IŞIK ışık",
+    "see https://example.org/a?b=1 or write to a.b@c.com, then http://x.y/z" * 3,
+    "  many   spaces   here  ",
+    "",
+]
+
+
+def sample_texts() -> list[str]:
+    return texts() + MORE_TEXTS
+
+
+@pytest.fixture(scope="module")
+def factory_map():
+    return sorted_factory()
+
+
+class _NoProfiles:
+    word_lang_prob_map: dict[str, list[float]] = {}
+    langlist: list[str] = []
+    seed = None
+
+
+def langdetect_prepared(text: str, max_chars: int) -> str:
+    detector = Detector(_NoProfiles)
+    detector.set_max_text_length(max_chars)
+    detector.append(text)
+    detector.cleaning_text()
+    return detector.text
+
+
+@pytest.mark.parametrize("max_chars", [MAX_CHARS, 7])
+def test_prepared_text_is_langdetects(max_chars):
+    for text in sample_texts():
+        assert ngrams._prepared(text, max_chars) == langdetect_prepared(text, max_chars), text
+    # a text in a non-Latin script loses its Latin letters, and only then
+    assert ngrams._prepared(MORE_TEXTS[0], MAX_CHARS) != MORE_TEXTS[0].replace("  ", " ")
+    assert "English" not in ngrams._prepared(MORE_TEXTS[0], MAX_CHARS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS, st.sampled_from([MAX_CHARS, 1, 40]))
+def test_prepared_random_text_is_langdetects(text, max_chars):
+    assert ngrams._prepared(text, max_chars) == langdetect_prepared(text, max_chars)
+
+
+def reference_rows(text: str) -> list[int]:
+    rows = profiles().rows
+    return [rows[gram] for gram in extract_ngrams(text, rows)]
+
+
+def test_ngram_rows_are_the_extracted_ngrams():
+    for text in sample_texts():
+        for form in (text, ngrams._prepared(text, MAX_CHARS)):
+            assert ngrams._rows(form).tolist() == reference_rows(form), form
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_ngram_rows_of_random_text_are_the_extracted_ngrams(text):
+    assert ngrams._rows(text).tolist() == reference_rows(text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(TEXTS, st.sampled_from([0, 3]))
+def test_probabilities_of_random_text_are_langdetects(factory_map, text, seed):
+    assert probabilities(text, seed, MAX_CHARS) == langdetect_says(factory_map, text, seed)
+
+
+def test_probabilities_are_langdetects_when_the_stream_must_grow(factory_map, monkeypatch):
+    """A stream far too short for a detection is extended where the generator stopped."""
+    monkeypatch.setattr(ngrams, "STREAM_WORDS", 8)
+    monkeypatch.setattr(ngrams, "_STREAMS", {})
+    samples = [*MORE_TEXTS[:5], "x" * 5000, texts()[0]]
+    for text in samples:
+        assert probabilities(text, 11, MAX_CHARS) == langdetect_says(factory_map, text, 11)
+    assert len(ngrams._STREAMS[11].words) > 8
+
+
+def test_trials_that_run_to_the_iteration_limit_are_langdetects(factory_map, monkeypatch):
+    """A short text whose n-grams several languages share: trials run to ITERATION_LIMIT."""
+    text = "Q: Favorite live event you’ve ever attended?"
+    used: list[int] = []
+    trial = ngrams._trial
+
+    def counting(*args):
+        prob, count = trial(*args)
+        used.append(count)
+        return prob, count
+
+    monkeypatch.setattr(ngrams, "_trial", counting)
+    assert probabilities(text, 0, MAX_CHARS) == langdetect_says(factory_map, text, 0)
+    assert len(used) == ngrams.N_TRIAL and max(used) == ngrams.ITERATION_LIMIT + 1
+
+
+def reference_scores(text: str) -> np.ndarray | None:
+    rows = reference_rows(text)
+    if not rows:
+        return None
+    matrix = profiles().matrix
+    return np.log(matrix[rows] + ngrams.ALPHA / ngrams.BASE_FREQ).sum(axis=0)
+
+
+def test_likeliest_sums_the_same_logarithms():
+    table = profiles()
+    for text in sample_texts():
+        expected = reference_scores(text)
+        if expected is None:
+            assert likeliest(text) is None
+            continue
+        scores = ngrams._log_rows(table).of(ngrams._rows(text)).sum(axis=0)
+        assert scores.tobytes() == expected.tobytes(), text
+        assert likeliest(text) == table.languages[int(expected.argmax())]
+
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*'?")
+
+
+def reference_tokens(text: str) -> list[str]:
+    folded = text.replace("\u2019", "'").replace("\u02bc", "'")
+    return [
+        token.lower()
+        for token in _TOKEN.findall(folded)
+        if not (len(token) == 1 and token.isupper() and token.isascii())
+    ]
+
+
+def test_tokens_are_the_plain_tokens():
+    for text in sample_texts():
+        assert tokens(text) == reference_tokens(text), text
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTS)
+def test_tokens_of_random_text_are_the_plain_tokens(text):
+    assert tokens(text) == reference_tokens(text)
+
+
+def test_tokens_are_a_fresh_list_each_time():
+    first = tokens("Il governo ha approvato")
+    first.append("x")
+    assert tokens("Il governo ha approvato") == ["il", "governo", "ha", "approvato"]
+
+
+def reference_evidence(text_tokens: list[str], languages: tuple[str, ...]) -> Counter[str]:
+    table = tables().languages
+    words = Counter(text_tokens)
+    marked: Counter[str] = Counter()
+    for word, n in words.items():
+        for code in evidence._marked_languages(word):
+            marked[code] += n
+    counts: Counter[str] = Counter()
+    for code in languages:
+        entry = table.get(code)
+        if entry is None:
+            continue
+        hits = sum(words[word] for word in entry.words & words.keys()) + marked[code]
+        if hits:
+            counts[code] = hits
+    return counts
+
+
+def test_evidence_is_the_plain_count(monkeypatch):
+    monkeypatch.setattr(evidence._WordEvidence, "MAX_WORDS", 50)  # emptied along the way
+    listed = listed_languages()
+    for text in sample_texts():
+        words = tokens(text)
+        for languages in (listed, ("es", "ca"), ("xx", "it")):
+            got = evidence_of(words, languages)
+            assert got == reference_evidence(words, languages), text
+            assert list(got) == list(reference_evidence(words, languages))
+    assert evidence_of(tokens("els amb però dels"), ("ca",))["ca"] >= 4
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_evidence_of_random_text_is_the_plain_count(text):
+    words = tokens(text)
+    assert evidence_of(words, listed_languages()) == reference_evidence(words, listed_languages())
+
+
+def test_letters_are_counted_as_isalpha_counts_them():
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    assert letter_count(every) == sum(map(str.isalpha, every))
+    for text in [*sample_texts(), "\ud800abc", "", "123 ñ"]:
+        assert letter_count(text) == sum(map(str.isalpha, text)), text
+
+
+_CHUNK = re.compile(r"\S+")
+
+
+def reference_name_spans(text: str) -> list[tuple[int, int]]:
+    """The plain scan: chunk by chunk, each run extended over at most MAX_BRIDGE_WORDS
+    connectors to the next capitalised word."""
+    chunks = list(_CHUNK.finditer(text))
+    kind = [names._core(chunk.group()) for chunk in chunks]
+    ends = [chunk.group().endswith(names._ENDS_RUN) for chunk in chunks]
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(chunks):
+        if not names._capitalised(kind[i]):
+            i += 1
+            continue
+        run_end, capitalised, j = i, 1, i
+        while not ends[j] and j + 1 < len(chunks):
+            k = j + 1
+            while (
+                k < len(chunks)
+                and k - j - 1 < names.MAX_BRIDGE_WORDS
+                and names._bridge(kind[k])
+                and not ends[k]
+            ):
+                k += 1
+            if k < len(chunks) and names._capitalised(kind[k]):
+                run_end, capitalised, j = k, capitalised + 1, k
+            else:
+                break
+        if capitalised >= names.MIN_CAPITALISED:
+            spans.append((chunks[i].start(), chunks[run_end].end()))
+        i = run_end + 1
+    return spans
+
+
+def test_name_runs_are_the_plain_scans():
+    found = 0
+    for text in sample_texts():
+        assert name_spans(text) == reference_name_spans(text), text
+        found += bool(name_spans(text))
+    assert found > 20
+
+
+NAME_WORDS = [
+    "Citizens", "for", "and", "de", "la", "del", "Washington,", "The", "x", "Y.", "«Hola»",
+    "“Der", "von", "der", "a", "Ünd", "Σ", "(New", "York)", "Rioja.", "il", "Ética:", "I",
+]  # fmt: skip
+SPACES = [" ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x1f", "\u0085", "\u3000"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(NAME_WORDS), st.sampled_from(SPACES)), max_size=14))
+def test_name_runs_of_random_word_sequences_are_the_plain_scans(pieces):
+    text = "".join(word + space for word, space in pieces)
+    assert name_spans(text) == reference_name_spans(text)
