@@ -21,7 +21,7 @@ from test_langid_ngrams import MAX_CHARS, langdetect_says, sorted_factory, texts
 
 from normalise.langid import evidence, names, ngrams
 from normalise.langid.evidence import evidence_of, letter_count, listed_languages, tables, tokens
-from normalise.langid.names import name_spans
+from normalise.langid.names import name_spans, without_names
 from normalise.langid.ngrams import extract_ngrams, likeliest, probabilities, profiles
 
 # Scripts and characters the fast paths treat apart: ASCII letters and the six between "Z" and
@@ -96,7 +96,8 @@ def reference_rows(text: str) -> list[int]:
     return [rows[gram] for gram in extract_ngrams(text, rows)]
 
 
-def test_ngram_rows_are_the_extracted_ngrams():
+def test_ngram_rows_are_the_extracted_ngrams(monkeypatch):
+    monkeypatch.setattr(ngrams._ChunkRows, "MAX_CHUNKS", 40)  # emptied along the way
     for text in sample_texts():
         for form in (text, ngrams._prepared(text, MAX_CHARS)):
             assert ngrams._rows(form).tolist() == reference_rows(form), form
@@ -288,3 +289,35 @@ SPACES = [" ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x1f", "\u0085", "\u3000"]
 def test_name_runs_of_random_word_sequences_are_the_plain_scans(pieces):
     text = "".join(word + space for word, space in pieces)
     assert name_spans(text) == reference_name_spans(text)
+
+
+def reference_without_names(text: str) -> str | None:
+    spans = reference_name_spans(text)
+    if not spans:
+        return None
+    total = sum(map(str.isalpha, text))
+    named = sum(sum(map(str.isalpha, text[start:end])) for start, end in spans)
+    if not total or named < names.MIN_NAME_SHARE * total:
+        return None
+    pieces, cursor = [], 0
+    for start, end in spans:
+        pieces.append(text[cursor:start])
+        cursor = end
+    pieces.append(text[cursor:])
+    return " ".join(" ".join(pieces).split())
+
+
+def test_names_are_taken_out_as_the_plain_spans_take_them_out(monkeypatch):
+    monkeypatch.setattr(names._Kinds, "MAX_CHUNKS", 40)  # emptied along the way
+    removed = 0
+    for text in sample_texts():
+        assert without_names(text) == reference_without_names(text), text
+        removed += without_names(text) is not None
+    assert removed > 5
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(NAME_WORDS), st.sampled_from(SPACES)), max_size=14))
+def test_names_taken_out_of_random_word_sequences_as_the_plain_spans_take_them_out(pieces):
+    text = "".join(word + space for word, space in pieces)
+    assert without_names(text) == reference_without_names(text)

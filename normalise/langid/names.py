@@ -60,28 +60,45 @@ _CAPITALISED, _CAPITALISED_ENDS, _BRIDGE, _OTHER = "C", "c", "b", "o"
 _RUN = re.compile(f"C(?:b{{0,{MAX_BRIDGE_WORDS}}}C)*(?:b{{0,{MAX_BRIDGE_WORDS}}}c)?")
 
 
-@lru_cache(maxsize=1 << 16)
-def _kind(chunk: str) -> str:
-    """What one chunk (a run of non-spaces) can be in a name run: capitalised (and whether it
-    ends a clause), a connector that can bridge two capitalised words, or neither. Chunks
-    repeat, so this is worked out once per chunk, not once per occurrence."""
-    core = _core(chunk)
-    if _capitalised(core):
-        return _CAPITALISED_ENDS if chunk.endswith(_ENDS_RUN) else _CAPITALISED
-    if _bridge(core) and not chunk.endswith(_ENDS_RUN):
-        return _BRIDGE
-    return _OTHER
+class _Kinds(dict):
+    """Chunk (a run of non-spaces) -> what it can be in a name run: capitalised (and whether
+    it ends a clause), a connector that can bridge two capitalised words, or neither. Chunks
+    repeat, so this is worked out once per chunk, not once per occurrence; emptied when it
+    grows past ``MAX_CHUNKS``."""
+
+    MAX_CHUNKS = 1 << 17
+
+    def __missing__(self, chunk: str) -> str:
+        if len(self) >= self.MAX_CHUNKS:
+            self.clear()
+        core = _core(chunk)
+        if _capitalised(core):
+            kind = _CAPITALISED_ENDS if chunk.endswith(_ENDS_RUN) else _CAPITALISED
+        elif _bridge(core) and not chunk.endswith(_ENDS_RUN):
+            kind = _BRIDGE
+        else:
+            kind = _OTHER
+        self[chunk] = kind
+        return kind
 
 
-def name_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the name runs in ``text``, in order: one pattern over the chunks'
-    kinds (:func:`_kind`), so a text costs one cached look-up per chunk."""
-    kinds = "".join(map(_kind, text.split()))  # str.split() and \S+ agree on what a space is
-    runs = [
+_KINDS = _Kinds()
+
+
+def _runs(chunks: list[str]) -> list[tuple[int, int]]:
+    """The name runs among ``chunks``, as ranges of chunk indices: one pattern over the
+    chunks' kinds, so a text costs one look-up per chunk."""
+    kinds = "".join(map(_KINDS.__getitem__, chunks))
+    return [
         match.span()
         for match in _RUN.finditer(kinds)
         if _capitalised_count(match.group()) >= MIN_CAPITALISED
     ]
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the name runs in ``text``, in order."""
+    runs = _runs(text.split())  # str.split() and \S+ agree on what a space is
     if not runs:
         return []
     chunks = list(_CHUNK.finditer(text))
@@ -92,23 +109,23 @@ def _capitalised_count(kinds: str) -> int:
     return kinds.count(_CAPITALISED) + kinds.count(_CAPITALISED_ENDS)
 
 
-def _letters(text: str) -> int:
-    return letter_count(text)
-
-
 def without_names(text: str) -> str | None:
     """``text`` with its name runs taken out, when they hold at least ``MIN_NAME_SHARE`` of its
-    letters; ``None`` when names are too few to matter."""
-    spans = name_spans(text)
-    if not spans:
+    letters; ``None`` when names are too few to matter.
+
+    Worked out on the chunks, without the runs' character spans: spaces hold no letters, and
+    what is left, its spaces normalised, is the other chunks joined by single spaces."""
+    chunks = text.split()
+    runs = _runs(chunks)
+    if not runs:
         return None
-    total = _letters(text)
-    named = sum(_letters(text[start:end]) for start, end in spans)
+    total = letter_count(text)
+    named = sum(letter_count("".join(chunks[first:end])) for first, end in runs)
     if not total or named < MIN_NAME_SHARE * total:
         return None
-    pieces, cursor = [], 0
-    for start, end in spans:
-        pieces.append(text[cursor:start])
+    kept, cursor = [], 0
+    for first, end in runs:
+        kept += chunks[cursor:first]
         cursor = end
-    pieces.append(text[cursor:])
-    return " ".join(" ".join(pieces).split())
+    kept += chunks[cursor:]
+    return " ".join(kept)

@@ -223,16 +223,27 @@ def _as_bytes(rows: Iterable[int]) -> bytes:
 def _rows(text: str) -> np.ndarray:
     """The profile rows of :func:`extract_ngrams`, in the same order."""
     chunks = text.split(" ")
-    found = b"".join(map(_chunk_rows, chunks[:-1])) + _final_chunk_rows(chunks[-1])
+    found = b"".join(map(_CHUNK_ROWS.__getitem__, chunks[:-1])) + _final_chunk_rows(chunks[-1])
     return np.frombuffer(found, dtype=np.int32).astype(np.intp)
 
 
-@lru_cache(maxsize=1 << 16)
-def _chunk_rows(chunk: str) -> bytes:
-    """The rows of one chunk of the text (between two spaces) that the text goes on after.
-    Normalising a character can make it a space (punctuation, digits), so a chunk holds one
-    word or more; chunks repeat, and are normalised and looked up once per process."""
-    return b"".join(map(_inner_rows, chunk.translate(_NORMALISED).split(" ")))
+class _ChunkRows(dict):
+    """Chunk of a text (between two spaces) -> the rows of its n-grams, the text going on
+    after it. Normalising a character can make it a space (punctuation, digits), so a chunk
+    holds one word or more; chunks repeat, and are normalised and looked up once per process
+    (emptied when it grows past ``MAX_CHUNKS``)."""
+
+    MAX_CHUNKS = 1 << 17
+
+    def __missing__(self, chunk: str) -> bytes:
+        if len(self) >= self.MAX_CHUNKS:
+            self.clear()
+        rows = b"".join(map(_inner_rows, chunk.translate(_NORMALISED).split(" ")))
+        self[chunk] = rows
+        return rows
+
+
+_CHUNK_ROWS = _ChunkRows()
 
 
 def _final_chunk_rows(chunk: str) -> bytes:
