@@ -289,36 +289,32 @@ _STREAMS: dict[int, _Stream] = {}
 
 
 class _Picks:
-    """The n-grams one text samples, in order: its rows of the profile matrix, and the
-    position in the stream of the word each pick used."""
+    """The n-grams one text samples, all trials together, in order: the profile row of each
+    pick (``rows``) and the position in the stream of the word it used (``positions``)."""
 
-    def __init__(self, stream: _Stream, rows: np.ndarray):
-        self.stream, self.rows = stream, rows
-        self.n, self.bits = len(rows), len(rows).bit_length()
+    def __init__(self, stream: _Stream, text_rows: np.ndarray):
+        self.stream, self.text_rows = stream, text_rows
+        self.n, self.bits = len(text_rows), len(text_rows).bit_length()
         self._find()
 
     def _find(self) -> None:
         draws = self.stream.top_bits(self.bits)
         self.positions = np.flatnonzero(draws < self.n)
-        self.values = draws[self.positions]
+        self.rows = self.text_rows[draws[self.positions]]
 
-    def take(self, first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
-        """Picks ``first`` to ``first + count`` (matrix rows, stream positions); the stream
-        grows when it is too short (it is doubled: about 2 words a pick at worst)."""
-        while first + count > len(self.positions):
+    def ensure(self, end: int) -> None:
+        """Have the picks up to ``end``: the stream grows (doubles) while it is too short. A
+        pick reads fewer than 2 words on average (``n >= 2 ** (bits - 1)``)."""
+        while end > len(self.positions):
             self.stream.grow(2 * len(self.stream.words))
             self._find()
-        return (
-            self.rows[self.values[first : first + count]],
-            self.positions[first : first + count],
-        )
 
     def first_from(self, position: int) -> int:
         """The index of the first pick at or after stream position ``position``."""
-        while position > len(self.stream.words) - 1:
+        while position >= len(self.stream.words):
             self.stream.grow(2 * len(self.stream.words))
             self._find()
-        return int(np.searchsorted(self.positions, position))
+        return int(self.positions.searchsorted(position))
 
 
 def _trial(
@@ -333,9 +329,9 @@ def _trial(
     preceded by the normalised vector, are one ``multiply.reduce`` over axis 0: each element is
     the same left-to-right product of the same factors. The normalising sum is Python's own
     ``sum`` of the list, as langdetect's (whose rounding changed in Python 3.12)."""
-    rows, _ = picks.take(first, 1)
-    prob = np.full(count, 1.0 / count)
-    prob *= weight + matrix[rows[0]]
+    picks.ensure(first + 1)
+    prob = weight + matrix[picks.rows[first]]
+    prob *= 1.0 / count  # langdetect's (1 / count) * factor: the same product
     values = prob.tolist()
     norm = sum(values)
     leader = values.index(max(values))
@@ -343,9 +339,11 @@ def _trial(
     step, block, steps = 0, 8, ITERATION_LIMIT // 5
     while not converged and step < steps:
         block = min(2 * block, steps - step)  # the factors of the next steps, a block at a time
-        rows, _ = picks.take(first + 1 + 5 * step, 5 * block)
+        start = first + 1 + 5 * step
+        picks.ensure(start + 5 * block)
         buffers = np.empty((block, 6, count))
-        np.add(weight, matrix[rows].reshape(block, 5, count), out=buffers[:, 1:])
+        rows = matrix[picks.rows[start : start + 5 * block]].reshape(block, 5, count)
+        np.add(weight, rows, out=buffers[:, 1:])
         for buffer in buffers:
             _divide(prob, norm, buffer[0])
             _multiply_down(buffer, 0, None, prob)
@@ -387,16 +385,16 @@ def probabilities(text: str, seed: int, max_chars: int) -> list[tuple[str, float
     total = np.zeros(count)
     generator = random.Random(seed)  # gives the gaussians: the stream's words, as langdetect's
     used = 0  # words of the stream read so far
-    for _ in range(N_TRIAL):
-        fresh = generator.gauss_next is None
+    for trial in range(N_TRIAL):
+        if generator.gauss_next is None:  # gauss() reads 4 words, and keeps a second value
+            used += 4
         weight = (ALPHA + generator.gauss(0.0, 1.0) * ALPHA_WIDTH) / BASE_FREQ
-        used += 4 if fresh else 0
         first = picks.first_from(used)
-        prob, count_used = _trial(picks, first, weight, matrix, count)
-        _, positions = picks.take(first + count_used - 1, 1)
-        skipped = int(positions[0]) + 1 - used
-        generator.getrandbits(32 * skipped)  # the words the picks read, to the generator too
-        used += skipped
+        prob, picked = _trial(picks, first, weight, matrix, count)
+        last = int(picks.positions[first + picked - 1])
+        if trial < N_TRIAL - 1:
+            generator.getrandbits(32 * (last + 1 - used))  # the picks' words, read here too
+        used = last + 1
         total += prob / N_TRIAL
     from langdetect.language import Language
 
