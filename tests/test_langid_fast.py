@@ -20,9 +20,21 @@ from langdetect.detector import Detector
 from test_langid_ngrams import MAX_CHARS, langdetect_says, sorted_factory, texts
 
 from normalise.langid import evidence, names, ngrams
-from normalise.langid.evidence import evidence_of, letter_count, listed_languages, tables, tokens
+from normalise.langid.evidence import (
+    evidence_of,
+    has_letters,
+    letter_count,
+    listed_languages,
+    tables,
+    tokens,
+)
 from normalise.langid.names import name_spans, without_names
 from normalise.langid.ngrams import extract_ngrams, likeliest, probabilities, profiles
+from normalise.record import Document
+from normalise.settings import Settings
+from normalise.stages import detect
+from normalise.stages.clean.stage import Clean
+from normalise.stages.detect import document_sample
 
 # Scripts and characters the fast paths treat apart: ASCII letters and the six between "Z" and
 # "a", Latin accents, combining marks (Vietnamese), Cyrillic, Greek (final sigma), Arabic, CJK,
@@ -321,3 +333,33 @@ def test_names_are_taken_out_as_the_plain_spans_take_them_out(monkeypatch):
 def test_names_taken_out_of_random_word_sequences_as_the_plain_spans_take_them_out(pieces):
     text = "".join(word + space for word, space in pieces)
     assert without_names(text) == reference_without_names(text)
+
+
+def test_has_letters_is_the_letter_count_reaching_a_number():
+    for text in [*sample_texts(), "1234567890" * 10 + "abc" * 10, "a" * 5]:
+        for at_least in (0, 1, 5, 20, 200):
+            assert has_letters(text, at_least) == (letter_count(text) >= at_least)
+
+
+def _clean_document(paragraphs: list[str]) -> Document:
+    doc = Document(id="d", source="d", raw_text="\n\n".join(paragraphs))
+    return next(iter(Clean(Settings())([doc])))
+
+
+def test_a_sample_of_whole_paragraphs_reads_their_words():
+    doc = _clean_document(["Il governo ha approvato la legge.", "La I Guerra, l'anno: s-a."] * 3)
+    sample = document_sample(doc.source_text)
+    words = detect._paragraph_words(doc, sample)
+    assert evidence._RECENT[sample] == evidence._split(sample)
+    assert evidence._RECENT[sample] == tuple(word for part in words for word in part)
+
+
+def test_a_sample_cut_inside_a_paragraph_reads_its_own_words():
+    long = " ".join(["parola"] * 2000)
+    doc = _clean_document(["Il governo ha approvato la legge.", long])
+    sample = document_sample(doc.source_text)
+    assert len(sample) < len(doc.source_text)
+    evidence._RECENT.clear()
+    detect._paragraph_words(doc, sample)
+    assert sample not in evidence._RECENT
+    assert tokens(sample) == reference_tokens(sample)

@@ -53,18 +53,39 @@ def tables() -> EvidenceTables:
 def tokens(text: str) -> list[str]:
     """Lower-cased words; typographic apostrophes folded so "l’any" matches "l'". A lone
     capital letter is an initial or a Roman numeral ("I. A.", "la I Guerra"), not the
-    Catalan "i" or the Romance "a", and is left out."""
-    return list(_tokens(text))
+    Catalan "i" or the Romance "a", and is left out.
+
+    The last few texts' words are kept (:func:`remember_tokens`): a decision reads its text's
+    words several times (its names, its length, its function words, its word count)."""
+    found = _RECENT.get(text)
+    if found is None:
+        found = _split(text)
+        _remember(text, found)
+    return list(found)
 
 
-@lru_cache(maxsize=16)
-def _tokens(text: str) -> tuple[str, ...]:
-    """:func:`tokens`, kept for the last few texts: a decision reads its text's words several
-    times (its names, its length, its function words, its word count).
+def remember_tokens(text: str, text_tokens: list[str]) -> None:
+    """Keep ``text_tokens`` as the :func:`tokens` of ``text``, which the caller has from its
+    parts (a document's paragraphs, say: no word spans two paragraphs)."""
+    _remember(text, tuple(text_tokens))
 
-    The words are lower-cased together, joined by spaces: one C call where one per word costs
-    twice as much. A space keeps each word's own case rules (Greek final sigma included): it
-    is neither cased nor case-ignorable, and no word holds one."""
+
+RECENT_TEXTS = 16
+_RECENT: dict[str, tuple[str, ...]] = {}  # oldest first
+
+
+def _remember(text: str, text_tokens: tuple[str, ...]) -> None:
+    _RECENT.pop(text, None)
+    _RECENT[text] = text_tokens
+    if len(_RECENT) > RECENT_TEXTS:
+        _RECENT.pop(next(iter(_RECENT)), None)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    """:func:`tokens`, worked out. The words are lower-cased together, joined by spaces: one
+    C call where one per word costs twice as much. A space keeps each word's own case rules
+    (Greek final sigma included): it is neither cased nor case-ignorable, and no word holds
+    one."""
     folded = text.replace("\u2019", "'").replace("\u02bc", "'")
     found = _TOKEN.findall(folded)  # "l'any" gives "l'" and "any"
     if not found:
@@ -78,6 +99,11 @@ def _tokens(text: str) -> tuple[str, ...]:
 
 _NOT_ASCII_LETTERS = bytes(sorted(set(range(256)) - set(string.ascii_letters.encode())))
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def has_letters(text: str, at_least: int) -> bool:
+    """``letter_count(text) >= at_least``, from the text's start when that is enough."""
+    return letter_count(text[: 4 * at_least]) >= at_least or letter_count(text) >= at_least
 
 
 def letter_count(text: str) -> int:

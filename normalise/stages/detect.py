@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 
 from ..langid import UNDETERMINED, LanguageGuess, decide, normalise_code
 from ..langid.decide import MAX_DETECT_CHARS, from_text
-from ..langid.evidence import evidence_of, letter_count, listed_languages, tokens
+from ..langid.evidence import evidence_of, has_letters, listed_languages, remember_tokens, tokens
 from ..langid.ngrams import likeliest
 from ..record import Document, Status
 from ..settings import Settings
@@ -37,11 +37,12 @@ AGREEMENT_MIN_EVIDENCE = 3  # function words that let a paragraph keep the docum
 SAMPLE_CHARS = MAX_DETECT_CHARS  # the document is decided on its paragraphs up to this many...
 SAMPLE_MAX_CHARS = 2 * SAMPLE_CHARS  # ...finishing the paragraph, if it ends by this many
 CLEAR_SCORE = 0.95  # langdetect's score above which paragraphs are screened (see above)
+PARAGRAPH_SEPARATOR = "\n\n"  # between the paragraphs of ``source_text`` (the clean stage's)
 
 
 def long_enough(text: str, settings: Settings, text_tokens: list[str] | None = None) -> bool:
     """Long enough to be judged on its own (``text_tokens``: its :func:`tokens`, if known)."""
-    if len(text) < settings.min_lang_chars or letter_count(text) < settings.min_lang_chars:
+    if len(text) < settings.min_lang_chars or not has_letters(text, settings.min_lang_chars):
         return False
     words = tokens(text) if text_tokens is None else text_tokens
     return len(words) >= settings.min_lang_words
@@ -105,14 +106,18 @@ def _majority(chars: Counter[str], whole: LanguageGuess) -> str:
 
 
 def paragraph_languages(
-    doc: Document, whole: LanguageGuess, settings: Settings
+    doc: Document,
+    whole: LanguageGuess,
+    settings: Settings,
+    words: list[list[str]] | None = None,
 ) -> tuple[list[str | None], Counter[str]]:
     """Each paragraph's own language (None: too short to have one, or ``und``) and the
-    characters per language. When the majority overturns the document's decision the
-    document is mixed, and the paragraphs that the n-gram screen spared get their own
-    decisions after all."""
+    characters per language (``words``: each paragraph's :func:`tokens`, if known). When the
+    majority overturns the document's decision the document is mixed, and the paragraphs
+    that the n-gram screen spared get their own decisions after all."""
     texts = [segment.text for segment in doc.segments]
-    words = [tokens(text) for text in texts]
+    if words is None:
+        words = [tokens(text) for text in texts]
     judged = [long_enough(text, settings, w) for text, w in zip(texts, words, strict=True)]
     agree = whole.lang != UNDETERMINED
     plain = [
@@ -136,10 +141,26 @@ def paragraph_languages(
     return own, chars
 
 
+def _paragraph_words(doc: Document, sample: str) -> list[list[str]]:
+    """Each paragraph's :func:`tokens`; those of ``sample`` too, from them, when the sample is
+    whole paragraphs joined as the clean stage joins them (the decision reads its words)."""
+    texts = [segment.text for segment in doc.segments]
+    words = [tokens(text) for text in texts]
+    length, count = -len(PARAGRAPH_SEPARATOR), 0
+    while count < len(texts) and length < len(sample):
+        length += len(PARAGRAPH_SEPARATOR) + len(texts[count])
+        count += 1
+    if length == len(sample) and sample == PARAGRAPH_SEPARATOR.join(texts[:count]):
+        remember_tokens(sample, [word for part in words[:count] for word in part])
+    return words
+
+
 def detect_document(doc: Document, settings: Settings) -> Document:
     hint = normalise_code(doc.metadata.get("lang_hint"))
-    whole = decide(document_sample(doc.source_text), settings, hint)
-    own, chars = paragraph_languages(doc, whole, settings)
+    sample = document_sample(doc.source_text)
+    words = _paragraph_words(doc, sample)
+    whole = decide(sample, settings, hint)
+    own, chars = paragraph_languages(doc, whole, settings, words)
     lang, score, method = whole.lang, whole.score, whole.method
     if chars:
         majority = _majority(chars, whole)
