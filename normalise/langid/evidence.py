@@ -117,23 +117,37 @@ def letter_count(text: str) -> int:
 
 
 @lru_cache(maxsize=1)
-def _marker_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+def _marker_patterns() -> tuple[re.Pattern[str], tuple[tuple[str, re.Pattern[str]], ...]]:
     """Per language with markers, one pattern that finds any of them: a marker written
-    "-xyz" at the end of a word, any other anywhere in it."""
-    patterns = []
+    "-xyz" at the end of a word, any other anywhere in it; and one pattern that finds any
+    language's (most words carry none: one search spares them the others)."""
+    patterns, everyone = [], []
     for code, entry in tables().languages.items():
         inside = [re.escape(m) for m in entry.markers if not m.startswith("-")]
         ending = [re.escape(m[1:]) for m in entry.markers if m.startswith("-")]
         alternatives = [*inside, *(f"(?:{suffix})\\Z" for suffix in ending)]
         if alternatives:
             patterns.append((code, re.compile("|".join(alternatives))))
-    return tuple(patterns)
+            everyone += alternatives
+    return re.compile("|".join(everyone)), tuple(patterns)
 
 
-@lru_cache(maxsize=65536)
 def _marked_languages(word: str) -> tuple[str, ...]:
-    """The languages whose markers ``word`` carries (cached: words repeat a lot)."""
-    return tuple(code for code, pattern in _marker_patterns() if pattern.search(word))
+    """The languages whose markers ``word`` carries."""
+    anyone, patterns = _marker_patterns()
+    if not anyone.search(word):
+        return ()
+    return tuple(code for code, pattern in patterns if pattern.search(word))
+
+
+@lru_cache(maxsize=1)
+def _listed_in() -> dict[str, tuple[str, ...]]:
+    """Function word -> the languages whose lists have it, in the tables' order."""
+    listed: dict[str, tuple[str, ...]] = {}
+    for code, entry in tables().languages.items():
+        for word in entry.words:
+            listed[word] = (*listed.get(word, ()), code)
+    return listed
 
 
 def evidence(text: str, languages: tuple[str, ...]) -> Counter[str]:
@@ -167,9 +181,7 @@ class _WordEvidence(dict):
     def __missing__(self, word: str) -> tuple[str, ...]:
         if len(self) >= self.MAX_WORDS:
             self.clear()
-        languages = tables().languages.items()
-        listed = tuple(code for code, entry in languages if word in entry.words)
-        self[word] = listed + _marked_languages(word)
+        self[word] = _listed_in().get(word, ()) + _marked_languages(word)
         return self[word]
 
 
