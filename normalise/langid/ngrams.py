@@ -334,10 +334,10 @@ def _trial(
     picks.ensure(first + 1)
     prob = weight + matrix[picks.rows[first]]
     prob *= 1.0 / count  # langdetect's (1 / count) * factor: the same product
-    values = prob.tolist()
+    values = memoryview(prob)  # Python floats, as langdetect's list holds them, without a list
     norm = sum(values)
-    leader = values.index(max(values))
-    converged = max(values) / norm > CONV_THRESHOLD
+    leader = int(prob.argmax())
+    converged = values[leader] / norm > CONV_THRESHOLD
     step, block, steps = 0, 8, ITERATION_LIMIT // 5
     while not converged and step < steps:
         block = min(2 * block, steps - step)  # the factors of the next steps, a block at a time
@@ -349,7 +349,6 @@ def _trial(
         for buffer in buffers:
             _divide(prob, norm, buffer[0])
             _multiply_down(buffer, 0, None, prob)
-            values = prob.tolist()
             norm = sum(values)
             step += 1
             # max(values) / norm > CONV_THRESHOLD, mostly without max(): the leader's share
@@ -359,9 +358,8 @@ def _trial(
                 converged = True
                 break
             if share <= 0.5:
-                top = max(values)
-                leader = values.index(top)
-                if top / norm > CONV_THRESHOLD:
+                leader = int(prob.argmax())
+                if values[leader] / norm > CONV_THRESHOLD:
                     converged = True
                     break
     prob /= norm
