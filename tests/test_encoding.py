@@ -1,6 +1,9 @@
 import codecs
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalise.text.encoding import BinaryContent, decode, normalise_newlines
 
@@ -47,3 +50,21 @@ def test_binary_is_refused(data):
 
 def test_newlines_normalised():
     assert normalise_newlines("a\r\nb\rc\nd") == "a\nb\nc\nd"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF) | st.sampled_from("\x00\x07\x1b’…€")))
+def test_searching_the_bytes_finds_what_searching_the_text_finds(text):
+    """In an ASCII-compatible encoding a control character is its own byte: the bytes are
+    searched instead of the text, with the same outcome (kept, cleaned or refused)."""
+    from normalise.text.encoding import _checked
+
+    for encoding in ("utf-8", "cp1252", "latin-1"):
+        data = text.encode(encoding, errors="ignore")
+        decoded = data.decode(encoding)
+        try:
+            expected = _checked(decoded, encoding, 0.02)
+        except BinaryContent as refused:
+            with pytest.raises(BinaryContent, match=re.escape(str(refused))):
+                _checked(decoded, encoding, 0.02, data)
+            continue
+        assert _checked(decoded, encoding, 0.02, data) == expected
