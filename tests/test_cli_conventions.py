@@ -330,3 +330,22 @@ def test_record_methods_are_named_for_what_they_return():
     assert json.loads(line) == record
     assert Document.from_dict(record).to_dict() == record
     assert doc.to_json() == record and doc.dumps() == line  # the old names, kept as aliases
+
+
+def test_a_json_line_is_the_json_of_to_dict_whatever_the_objects_carry():
+    """to_json_line encodes the objects' own values without copying them; an object with
+    more than its fields (a document read back from a line, an attribute set later) is
+    still written as to_dict says."""
+    from normalise.record import Document, Removal, Segment, Sentence
+
+    sentence = Sentence("Ciao.", "Hello.", 0, 5, flags=["x"], score=-0.5)
+    sentence.note = "not a field"  # type: ignore[attr-defined]
+    doc = Document(id="a", source="a.txt", status="translated", lang="it", raw_text="Ciao.")
+    doc.segments = [Segment("paragraph", "Ciao.", 0, 5, "it", [sentence])]
+    doc.removed = [Removal("Condividi", "share_buttons", "share", 0, 0, 9)]
+    doc.metadata = {"lang_chars": {"it": 5}}
+    assert doc.to_json_line() == json.dumps(doc.to_dict(), ensure_ascii=False)
+    read_back = Document.from_json_line(doc.to_json_line())
+    read_back.metadata = {"other": 1}  # not an addition: the record is encoded again
+    assert read_back.to_json_line() == json.dumps(read_back.to_dict(), ensure_ascii=False)
+    assert "raw_text" not in json.loads(doc.to_json_line())
