@@ -63,7 +63,8 @@ class ShardResult:
     missing: list[str] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)  # worker time per stage
     retry: int = 0  # documents to process again on the next run (status error)
-    # the documents of ``lines`` themselves, from an engine in this process (never pickled)
+    # the documents of ``lines`` themselves: set only by an engine whose results stay in this
+    # process (never sent between processes)
     documents: list[Document] | None = field(default=None, repr=False, compare=False)
 
 

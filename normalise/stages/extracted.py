@@ -9,9 +9,9 @@ the input: each input is read, decoded and extracted once per run.
 
 The store is a folder of small JSON files, one per input, named by a digest of what identifies the
 input without reading it: a file's path, size and modification time (a file changed between the
-two passes is simply read again), a record's fields. Memory stays flat at any corpus size: nothing
-is held but the document in hand. The folder is made for one run and removed at its end
-(:meth:`ExtractedStore.close`); its disk use is the extracted text of the inputs.
+two passes is simply read again), a record's fields. Memory stays bounded at any corpus size (see
+below). The folder is made for one run and removed at its end (:meth:`ExtractedStore.close`);
+its disk use is the extracted text of the inputs.
 
 When both passes run in one process (one worker, or the Python API), the store first holds the
 documents themselves in memory, up to :data:`MEMORY_CHARS` characters of text in all, and only
@@ -54,9 +54,11 @@ class ExtractedStore:
 
     root: Path
     memory_chars: int = 0
-    _memory: dict[str, Document] = field(default_factory=dict, repr=False, compare=False)
-    _held: list[int] = field(default_factory=lambda: [0], repr=False, compare=False)
-    _folders: set[str] = field(default_factory=set, repr=False, compare=False)
+    _memory: dict[str, Document] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _held: list[int] = field(default_factory=lambda: [0], init=False, repr=False, compare=False)
+    _folders: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
 
     @classmethod
     def create(cls, near: Path | None = None, memory_chars: int = 0) -> ExtractedStore:
