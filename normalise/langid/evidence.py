@@ -78,7 +78,10 @@ def _remember(text: str, text_tokens: tuple[str, ...]) -> None:
     _RECENT.pop(text, None)
     _RECENT[text] = text_tokens
     if len(_RECENT) > RECENT_TEXTS:
-        _RECENT.pop(next(iter(_RECENT)), None)
+        try:
+            _RECENT.pop(next(iter(_RECENT)), None)
+        except (RuntimeError, StopIteration):  # another thread changed it meanwhile (the API)
+            pass
 
 
 def _split(text: str) -> tuple[str, ...]:
