@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from normalise.run.state import RunState, StateError
+from normalise.run.state import RunState, StateError, shard_bytes
 
 OPTIONS = {"beam_size": 4, "models": ["it-en translate-it_en-1_0 1.0"]}
 
@@ -94,3 +96,24 @@ def test_unreadable_manifest_says_how_to_recover(tmp_path):
     (tmp_path / "s" / "manifest.json").write_text("{not json")
     with pytest.raises(StateError, match="--fresh"):
         opened(tmp_path / "s")
+
+
+RECORD_CHARACTERS = st.characters(exclude_categories=("Cs",), exclude_characters="\n\r")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=RECORD_CHARACTERS), max_size=6))
+def test_shard_bytes_are_the_lines_joined_then_encoded(lines):
+    # one emoji among plain lines is what made the joined string slow to encode
+    assert shard_bytes(lines) == "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def test_shard_with_astral_and_latin_records_loads_back(tmp_path):
+    lines = ['{"t": "caffè"}', '{"t": "🙂 ok"}', '{"t": "plain"}']
+    with opened(tmp_path / "s") as state:
+        state.save("k1", lines, {})
+        data = (state.shards / "k1.jsonl").read_bytes()
+        shard = state.load("k1")
+    assert data == "".join(line + "\n" for line in lines).encode("utf-8")
+    assert shard is not None
+    assert shard.lines == lines
