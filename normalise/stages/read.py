@@ -36,6 +36,10 @@ def read_bounded(path: Path, limit: int) -> bytes:
     Opened non-blocking and checked on the open descriptor, so a named pipe or a device that
     slipped in (or replaced the file after the folder was walked) cannot hang the run; and a
     file that grows while it is read still never costs more than ``limit`` bytes of memory.
+
+    The first read asks for one byte more than the file's size, not ``limit + 1``: a read of
+    n bytes allocates n bytes first, and 20 MiB for every page cost four times the reading
+    itself. Only a file that grew goes on being read, up to ``limit + 1`` bytes in all.
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
@@ -44,8 +48,11 @@ def read_bounded(path: Path, limit: int) -> bytes:
             raise NotRegularFile(f"not a regular file (mode {stat.filemode(info.st_mode)})")
         if info.st_size > limit:
             raise TooLarge(info.st_size)
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            data = handle.read(limit + 1)
+        asked = info.st_size + 1
+        with open(fd, "rb", closefd=False) as handle:
+            data = handle.read(asked)
+            if len(data) == asked < limit + 1:  # it grew since fstat: read on to the limit
+                data += handle.read(limit + 1 - asked)
     finally:
         os.close(fd)
     if len(data) > limit:
