@@ -3,12 +3,15 @@ from it (normalise/stages/extracted.py), and the output is what reading twice ga
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 
 from normalise.inputs import open_inputs
 from normalise.record import Document
+from normalise.run import sharded as sharded_module
+from normalise.run import shards as shards_module
 from normalise.run.engines import InlineEngine, PoolEngine
 from normalise.run.runner import Run
 from normalise.settings import Settings
@@ -46,9 +49,9 @@ def calls(monkeypatch) -> dict[str, list[str]]:
     seen: dict[str, list[str]] = {"read": [], "extract": []}
     real_read, real_extract = read_module.read_file, extract_module.extract_html
 
-    def reading(item, settings):
+    def reading(item, settings, *ahead):
         seen["read"].append(item.relpath)
-        return real_read(item, settings)
+        return real_read(item, settings, *ahead)
 
     def extracting(doc):
         seen["extract"].append(doc.source)
@@ -73,6 +76,52 @@ def test_each_input_is_read_and_extracted_once(folder, tmp_path, calls):
     assert len(lines) == len(names)
     # the pre-pass still did its work: the footer repeats in every page and is removed
     assert job.report.removed_by_reason["repeated_line"] == 8
+
+
+def test_each_file_is_read_from_disk_once(folder, tmp_path, monkeypatch):
+    """Keying a shard reads its files; the pre-pass in this process takes those very bytes
+    (stages/read.py ReadAhead) instead of opening each file again."""
+    opened: list[str] = []
+    real = read_module.read_bounded
+
+    def read_bounded(path, limit):
+        opened.append(path.name)
+        return real(path, limit)
+
+    monkeypatch.setattr(read_module, "read_bounded", read_bounded)
+    monkeypatch.setattr(shards_module, "read_bounded", read_bounded)
+    lines, _ = records(folder, tmp_path / "state")
+    assert sorted(opened) == sorted(path.name for path in folder.iterdir())
+    # and a rerun with nothing changed reads each file once, to key its shard
+    opened.clear()
+    again = [
+        doc.dumps()
+        for doc in Run(Settings(), InlineEngine(), state_dir=tmp_path / "state").documents(
+            open_inputs(folder, Settings().extensions)
+        )
+    ]
+    assert again == lines
+    assert sorted(opened) == sorted(path.name for path in folder.iterdir())
+
+
+def test_bytes_read_ahead_are_the_bytes_processed(folder, tmp_path, monkeypatch):
+    """A file changed after its shard was keyed: the pre-pass processes the bytes that were
+    keyed, so the record's sha256 (and the shard's key) describe what was processed."""
+    path = folder / "note.txt"
+    before = path.read_bytes()
+    real = shards_module.content_digest
+
+    def changing(item, max_bytes, ahead=None):
+        digest = real(item, max_bytes, ahead)
+        if item.path == path:
+            path.write_text("Changed after it was keyed: a different note.\n", "utf-8")
+        return digest
+
+    monkeypatch.setattr(sharded_module, "content_digest", changing)
+    lines, _ = records(folder, tmp_path / "state")
+    (note,) = [line for line in lines if '"source": "note.txt"' in line]
+    assert Document.from_json_line(note).sha256 == hashlib.sha256(before).hexdigest()
+    assert "A short plain text note" in note
 
 
 def test_the_output_is_what_reading_twice_gives(folder, tmp_path, monkeypatch):

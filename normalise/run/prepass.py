@@ -24,7 +24,7 @@ from ..settings import Settings
 from ..stages.clean.repetition import RepeatedLines, RepeatThreshold, line_key
 from ..stages.extract import Extract
 from ..stages.extracted import ExtractedStore
-from ..stages.read import read
+from ..stages.read import ReadAhead, read
 from ..stages.timing import StageTimer
 from ..text.reflow import split_blocks
 from .progress import counted
@@ -43,6 +43,8 @@ class CountJob:
     max_lines: int = DEFAULT_MAX_LINES
     store: ExtractedStore | None = None  # keeps each document read, for the main pass
     keep_documents: bool = False  # keep each document's line keys (for per-shard keys)
+    # inputs read already (to key their shard), in this process: taken instead of read again
+    ahead: ReadAhead | None = None
 
 
 class LineCounter:
@@ -166,7 +168,7 @@ def count_lines(items: Iterable[WorkItem], job: CountJob) -> LineCounter:
 
     docs = timer.wrap(
         "prepass_extract",
-        Extract(settings)(timer.wrap("prepass_read", read(noted(items), settings))),
+        Extract(settings)(timer.wrap("prepass_read", read(noted(items), settings, job.ahead))),
     )
     counting = 0.0
     for doc in docs:

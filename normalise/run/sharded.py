@@ -25,6 +25,7 @@ from ..argos.catalog import Catalog
 from ..inputs.files import WorkItem
 from ..record import Document
 from ..stages.extracted import ExtractedStore
+from ..stages.read import ReadAhead
 from .engines import Engine, PipelineFactory
 from .prepass import (
     CountJob,
@@ -203,6 +204,8 @@ class ShardedRun:
         self.state_bytes: int | None = None  # the saved state's size once complete (kept)
         self.prepass_seconds: dict[str, float] = {}  # the pre-pass's steps, for the report
         self._planned: list[_Planned] | None = None  # from count_repetition
+        # a pre-pass in this process takes the bytes that keying a shard read (stages/read.py)
+        self._ahead = None if hasattr(engine, "map_line_counts") else ReadAhead()
 
     def __enter__(self) -> ShardedRun:
         try:
@@ -219,9 +222,13 @@ class ShardedRun:
             self._temporary.cleanup()
 
     # -- the pre-pass ---------------------------------------------------------------------
-    def _fingerprint(self, group: list[WorkItem]) -> _Planned:
+    def _fingerprint(self, group: list[WorkItem], ahead: ReadAhead | None = None) -> _Planned:
+        """The shard's content key; with ``ahead``, its inputs' bytes are kept there for the
+        pre-pass (whatever the previous group left there is dropped first)."""
         max_bytes = self.factory.settings.max_file_bytes
-        prints = [content_digest(item, max_bytes) for item in group]  # (sha256, bytes)
+        if ahead is not None:
+            ahead.clear()
+        prints = [content_digest(item, max_bytes, ahead) for item in group]  # (sha256, bytes)
         sources = [(item.relpath, sha) for item, (sha, _) in zip(group, prints, strict=True)]
         return _Planned(
             content=shard_key(self.options_sha256, sources),
@@ -236,7 +243,7 @@ class ShardedRun:
         """The pre-pass's counts of each group, with each document's line keys, in order: on
         the engine's workers when it counts (keeping what they extract in ``store`` if they
         share this disk), else here."""
-        job = CountJob(self.factory.settings, store=store, keep_documents=True)
+        job = CountJob(self.factory.settings, store=store, keep_documents=True, ahead=self._ahead)
         return count_groups(groups, job, self.engine)
 
     def count_repetition(
@@ -267,7 +274,7 @@ class ShardedRun:
 
         def unsaved() -> Iterator[list[WorkItem]]:
             for group in group_items(items, self.shard_size):
-                plan = self._fingerprint(group)
+                plan = self._fingerprint(group, self._ahead)
                 planned.append(plan)
                 saved = self.state.load_lines(plan.content, len(group))
                 if saved is None:
@@ -275,6 +282,8 @@ class ShardedRun:
                     yield group
                 else:
                     add(saved)
+            if self._ahead is not None:
+                self._ahead.clear()
 
         read = 0
         for part in self._count_groups(unsaved(), store):

@@ -25,11 +25,11 @@ from ..batching import batched
 from ..inputs.files import InputFile, WorkItem
 from ..record import Document, Status
 from ..stages.pipeline import Pipeline
+from ..stages.read import ReadAhead, TooLarge, read_bounded
 
 MAX_SHARD_FACTOR = 3  # a shard never holds more than 3 x the shard size: memory, balance
 # Shards are handed out largest first within blocks of this many (see largest_first).
 DISPATCH_BLOCK = 8
-_HASH_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -87,11 +87,17 @@ def group_items(items: Iterable[WorkItem], shard_size: int) -> Iterator[list[Wor
         yield group
 
 
-def content_digest(item: WorkItem, max_bytes: int) -> tuple[str, int]:
+def content_digest(
+    item: WorkItem, max_bytes: int, ahead: ReadAhead | None = None
+) -> tuple[str, int]:
     """The sha256 of what the pipeline will read for ``item`` (a file's bytes, a record's
     fields), and the bytes it hashed: the work ``item`` holds, for scheduling (0 for a file the
     pipeline will only refuse). A file that cannot be read, or is over the size limit, gets a
-    digest that says so, so that it is retried once it can be read."""
+    digest that says so, so that it is retried once it can be read.
+
+    A file is read as the read stage reads it (:func:`~normalise.stages.read.read_bounded`,
+    with the same limit); with ``ahead``, its bytes are kept there for the read stage, so that
+    it is read and hashed once."""
     if not isinstance(item, InputFile):  # a record (or a rejected one): its fields are its content
         fields = asdict(item) if is_dataclass(item) else {"value": repr(item)}
         data = json.dumps(
@@ -99,17 +105,15 @@ def content_digest(item: WorkItem, max_bytes: int) -> tuple[str, int]:
         ).encode("utf-8", "surrogatepass")
         return hashlib.sha256(data).hexdigest(), len(data)
     try:
-        size = item.path.stat().st_size
-        if size > max_bytes:
-            return f"too-large:{size}", 0
-        digest, hashed = hashlib.sha256(), 0
-        with open(item.path, "rb") as handle:
-            while chunk := handle.read(_HASH_CHUNK):
-                digest.update(chunk)
-                hashed += len(chunk)
-        return digest.hexdigest(), hashed
+        data = read_bounded(item.path, max_bytes)
+    except TooLarge as error:
+        return f"too-large:{error.size}", 0
     except (OSError, UnicodeError) as error:
         return f"unreadable:{type(error).__name__}", 0
+    digest = hashlib.sha256(data).hexdigest()
+    if ahead is not None:
+        ahead.keep(item, data, digest)
+    return digest, len(data)
 
 
 def shard_key(options_sha256: str, sources: list[tuple[str, str]]) -> str:

@@ -60,6 +60,48 @@ def read_bounded(path: Path, limit: int) -> bytes:
     return data
 
 
+# The bytes a run may hold read ahead (one shard's inputs, see ReadAhead): a shard of news
+# pages is a few megabytes; what does not fit is read again, as when nothing is kept.
+READ_AHEAD_BYTES = 32 * 2**20
+
+
+class ReadAhead:
+    """Inputs' bytes, with their sha256, read before the read stage asks for them.
+
+    A resumable run reads and hashes each input of a shard to key the shard (see
+    :mod:`normalise.run.sharded`); when the pre-pass then reads the same inputs in this
+    process, it takes the bytes from here instead of reading and hashing each file a second
+    time. So the shard's key describes the very bytes processed, even if a file changes
+    meanwhile. At most ``max_bytes`` are held; an input that does not fit is read again.
+    Sent to another process (pickled), it arrives empty: the bytes stay where they were read.
+    """
+
+    def __init__(self, max_bytes: int = READ_AHEAD_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._held: dict[InputFile, tuple[bytes, str]] = {}
+        self._size = 0
+
+    def __reduce__(self) -> tuple[type[ReadAhead], tuple[int]]:
+        return (ReadAhead, (self.max_bytes,))
+
+    def keep(self, item: InputFile, data: bytes, sha256: str) -> None:
+        """Hold ``data`` (read from ``item``, hashing to ``sha256``) if it fits."""
+        if item not in self._held and self._size + len(data) <= self.max_bytes:
+            self._held[item] = (data, sha256)
+            self._size += len(data)
+
+    def take(self, item: InputFile) -> tuple[bytes, str] | None:
+        """The bytes kept for ``item`` and their sha256, given up; None if none are kept."""
+        taken = self._held.pop(item, None)
+        if taken is not None:
+            self._size -= len(taken[0])
+        return taken
+
+    def clear(self) -> None:
+        self._held.clear()
+        self._size = 0
+
+
 def _too_large_reason(size: int, limit: int, unit: str = "bytes") -> str:
     at_least = "at least " if size == limit + 1 else ""
     return (
@@ -68,9 +110,14 @@ def _too_large_reason(size: int, limit: int, unit: str = "bytes") -> str:
     )
 
 
-def read_file(item: InputFile, settings: Settings) -> Document:
+def read_file(item: InputFile, settings: Settings, ahead: ReadAhead | None = None) -> Document:
+    """``item`` read and decoded; its bytes taken from ``ahead`` when they were read already
+    (with the same limit: ``settings.max_file_bytes``)."""
     doc = Document(id=document_id(item.relpath), source=item.relpath)
     doc.format = "html" if item.path.suffix.lower() in HTML_EXTENSIONS else "text"
+    taken = ahead.take(item) if ahead is not None else None
+    if taken is not None:
+        return decode_into(doc, *taken)
     try:
         data = read_bounded(item.path, settings.max_file_bytes)
     except TooLarge as error:
@@ -80,9 +127,10 @@ def read_file(item: InputFile, settings: Settings) -> Document:
     return decode_into(doc, data)
 
 
-def decode_into(doc: Document, data: bytes) -> Document:
-    """Hash and decode ``data`` into ``doc`` (shared by files and JSONL records)."""
-    doc.sha256 = hashlib.sha256(data).hexdigest()
+def decode_into(doc: Document, data: bytes, sha256: str | None = None) -> Document:
+    """Hash and decode ``data`` into ``doc`` (shared by files and JSONL records);
+    ``sha256``: its digest, when the caller has it already."""
+    doc.sha256 = sha256 if sha256 is not None else hashlib.sha256(data).hexdigest()
     try:
         decoded = decode(data)
     except BinaryContent as error:
@@ -154,7 +202,11 @@ class Read(Stage):
                 yield doc
 
 
-def read(items: Iterable[WorkItem], settings: Settings) -> Iterator[Document]:
+def read(
+    items: Iterable[WorkItem], settings: Settings, ahead: ReadAhead | None = None
+) -> Iterator[Document]:
+    """Each of ``items`` read and decoded, in order; files read already are taken from
+    ``ahead``."""
     for item in items:
         try:
             if isinstance(item, InputRecord):
@@ -163,7 +215,7 @@ def read(items: Iterable[WorkItem], settings: Settings) -> Iterator[Document]:
                 name = _valid_text(item.id)[0]
                 yield Document(id=name, source=name).fail(Status.ERROR, item.reason)
             else:
-                yield read_file(item, settings)
+                yield read_file(item, settings, ahead)
         except Exception as error:  # e.g. a file name the filesystem cannot encode
             name = _valid_text(item.relpath)[0]
             doc = Document(id=document_id(name), source=name)
