@@ -8,7 +8,7 @@ import pickle
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from normalise.inputs.files import InputFile
@@ -16,6 +16,7 @@ from normalise.run.shards import content_digest
 from normalise.settings import Settings
 from normalise.stages import read as read_stage
 from normalise.stages.read import ReadAhead, TooLarge, read_bounded, read_file
+from normalise.text import sentences
 
 
 def plain_read_bounded(path: Path, limit: int) -> bytes:
@@ -109,3 +110,126 @@ def test_a_file_read_ahead_is_keyed_and_read_as_without(tmp_path, size):
     kept = read_file(item, settings, ahead)
     assert ahead.take(item) is None  # taken by the read
     assert kept == read_file(item, settings)
+
+
+def plain_split_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]:
+    """split_spans as it was: every span stripped of whitespace, empty ones dropped."""
+    table = sentences.abbreviations(lang)
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in sentences._BOUNDARY.finditer(text):
+        after = match.end(3)
+        if after >= len(text) or not sentences._starts_sentence(text, after):
+            continue
+        if match.group(1) == ".":
+            kind = sentences.abbreviation_kind(text, match.start(1), table)
+            if kind == sentences.NEVER:
+                continue
+            if kind == sentences.MAY_END and not sentences._next_word_start(text, after).isupper():
+                continue
+        end = match.end(2) if match.group(2) else match.end(1)
+        spans.append((start, end))
+        start = after
+    spans.append((start, len(text)))
+    stripped = []
+    for start, end in spans:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            stripped.append((start, end))
+    return stripped
+
+
+# What sentence boundaries hang on: points, closing quotes and brackets, openers, whitespace of
+# every kind, capitals, digits, and words the abbreviation lists hold.
+SENTENCE_PIECES = st.lists(
+    st.sampled_from(
+        [
+            ".",
+            "..",
+            "!",
+            "?",
+            "…",
+            "?!",
+            '"',
+            "'",
+            "”",
+            "’",
+            "»",
+            ")",
+            "]",
+            "«",
+            "¿",
+            "¡",
+            "(",
+            "—",
+            "–",
+            "-",
+            "“",
+            "‘",
+            " ",
+            "  ",
+            "\n",
+            "\t",
+            "\u00a0",
+            "\u2003",
+            "\u3000",
+            "\x1c",
+            "La",
+            "casa",
+            "Il",
+            "1",
+            "7,5",
+            "1.000",
+            "Sig",
+            "Sr",
+            "Mr",
+            "etc",
+            "EE",
+            "UU",
+            "p.m",
+            "a.m",
+            "A.I",
+            "J",
+            "K",
+            "É",
+            "ñ",
+            "ß",
+            "ǅ",
+            "Ⅻ",
+            "٣",
+            "x",
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=SENTENCE_PIECES, lang=st.sampled_from([None, "it", "es", "en", "fr"]))
+@example(text="Il prezzo sale. 1.000 persone. 7,5 euro", lang="it")
+@example(text=" \u00a0Il Sig. Rossi parla, etc. La fine!  ", lang="it")
+@example(text='"Ciao." «Sì» disse. (Poi) — Ok? ¿Qué? ¡No! …e poi. a casa', lang="es")
+@example(text="A.I. Ok. J. K. Rowling. p.m. Dopo\u3000Fine.\n", lang="en")
+def test_split_spans_gives_what_stripping_every_span_gives(text, lang):
+    assert sentences.split_spans(text, lang) == plain_split_spans(text, lang)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=80), lang=st.sampled_from([None, "it", "es"]))
+def test_split_spans_on_any_text_gives_what_stripping_every_span_gives(text, lang):
+    assert sentences.split_spans(text, lang) == plain_split_spans(text, lang)
+
+
+@pytest.mark.parametrize("name", ["eng", "ita", "spa"])
+def test_split_spans_on_news_paragraphs_gives_what_stripping_every_span_gives(name):
+    lang = {"eng": "en", "ita": "it", "spa": "es"}[name]
+    path = Path(__file__).parent / "data" / "ntrex_sample"
+    (found,) = path.glob(f"newstest2019-*.{name}.txt")
+    lines = found.read_text("utf-8").splitlines()
+    paragraphs = [" ".join(lines[i : i + 4]) for i in range(0, len(lines), 4)]
+    assert paragraphs
+    for text in [*paragraphs, *lines]:
+        assert sentences.split_spans(text, lang) == plain_split_spans(text, lang)

@@ -26,6 +26,7 @@ from importlib import resources
 _BOUNDARY = re.compile(r"""([.!?…]+)(["'”’»)\]]*)(\s+)""")
 _OPENERS = "\"'“‘«¿¡([—–-"
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)$")
+_WORD_RUN = re.compile(r"[\w.'’-]+")  # _WORD_BEFORE's characters, matched in reversed text
 _WORD_WINDOW = 48
 
 NEVER, MAY_END = "never", "may_end"
@@ -65,23 +66,32 @@ def _starts_sentence(text: str, index: int) -> bool:
     return first.isupper() or first.isdigit() or text[index] in _OPENERS
 
 
-def _word_before(text: str, end: int) -> re.Match[str] | None:
-    """The word (with its points) that ends at ``end``. Searched in the few characters before
-    ``end`` first: a search from the start of the text tries every position of a paragraph
-    before it gets there. Only a word that fills the window needs the whole text."""
+def _word_before(text: str, end: int) -> str | None:
+    """The word (with its points) that ends at ``end``, as ``_WORD_BEFORE`` finds it there
+    (``$`` also matches before a newline at ``end``): the longest run of word characters
+    ending there, None if there is none.
+
+    The run is matched forwards in the reversed few characters before ``end``: a search for
+    ``_WORD_BEFORE`` tried each position of the window, and on to the end of each word in
+    it. Only a word that fills the window needs the whole text."""
+    if end and text[end - 1] == "\n":
+        end -= 1
     window = max(0, end - _WORD_WINDOW)
-    match = _WORD_BEFORE.search(text, window, end)
-    if match is not None and match.start() == window > 0:
-        match = _WORD_BEFORE.search(text, 0, end)
-    return match
+    run = _WORD_RUN.match(text[window:end][::-1])
+    if run is None:
+        return None
+    length = run.end()
+    if length == end - window and window > 0:
+        length = _WORD_RUN.match(text[:end][::-1]).end()  # type: ignore[union-attr]
+    return text[end - length : end]
 
 
 def abbreviation_kind(text: str, end: int, table: Abbreviations) -> str | None:
     """How the word ending just before ``end`` (a point) behaves: NEVER, MAY_END or None."""
-    match = _word_before(text, end)
-    if not match:
+    found = _word_before(text, end)
+    if not found:
         return None
-    word = match.group(1).strip("'’-").lower()
+    word = found.strip("'’-").lower()
     key = word.rstrip(".")
     if key in table.never_final:
         return NEVER
@@ -96,33 +106,42 @@ def abbreviation_kind(text: str, end: int, table: Abbreviations) -> str | None:
 
 
 def split_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]:
-    """Sentence spans ``(start, end)`` of ``text``, without surrounding whitespace."""
+    """Sentence spans ``(start, end)`` of ``text``, without surrounding whitespace.
+
+    Only the first and the last span can need stripping: a span after a boundary starts
+    where the boundary's whitespace ends (``\\s+`` takes all of it), and a span ends on its
+    punctuation or closing quote. So the text's own leading and trailing whitespace is all
+    that is taken off (tests/test_run_fast.py holds this to stripping every span)."""
     table = abbreviations(lang)
     spans: list[tuple[int, int]] = []
     start = 0
+    length = len(text)
     for match in _BOUNDARY.finditer(text):
         after = match.end(3)
-        if after >= len(text) or not _starts_sentence(text, after):
+        if after >= length:
             continue
-        if match.group(1) == ".":
+        first = text[after]
+        if first in _OPENERS:  # a sentence may open with a quote or a dash
+            first = _next_word_start(text, after)
+            if not first:
+                continue
+        elif not (first.isupper() or first.isdigit()):
+            continue
+        points, closing = match.group(1, 2)
+        if points == ".":
             kind = abbreviation_kind(text, match.start(1), table)
             if kind == NEVER:
                 continue
-            if kind == MAY_END and not _next_word_start(text, after).isupper():
+            if kind == MAY_END and not first.isupper():
                 continue
-        end = match.end(2) if match.group(2) else match.end(1)
-        spans.append((start, end))
+        spans.append((start, match.end(2) if closing else match.end(1)))
         start = after
-    spans.append((start, len(text)))
-    return [(s, e) for s, e in (_strip(text, s, e) for s, e in spans) if e > s]
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
+    end = len(text.rstrip())
+    if start < end:
+        spans.append((start, end))
+    if spans and spans[0][0] == 0:
+        spans[0] = (length - len(text.lstrip()), spans[0][1])
+    return spans
 
 
 def split(text: str, lang: str | None = None) -> list[str]:
