@@ -3,6 +3,7 @@ their plain versions give, exactly. Each plain version is kept here as the refer
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from normalise.inputs.files import InputFile
+from normalise.record import Document, Removal, Segment, Sentence
 from normalise.run.shards import content_digest
 from normalise.settings import Settings
 from normalise.stages import read as read_stage
@@ -233,3 +235,51 @@ def test_split_spans_on_news_paragraphs_gives_what_stripping_every_span_gives(na
     assert paragraphs
     for text in [*paragraphs, *lines]:
         assert sentences.split_spans(text, lang) == plain_split_spans(text, lang)
+
+
+def plain_record_line(doc: Document) -> str:
+    """A record's line from :meth:`Document.to_dict` (copies of every field), as it was."""
+    line = json.dumps(doc.to_dict(), ensure_ascii=False)
+    for raw in ("\x85", "\u2028", "\u2029"):
+        line = line.replace(raw, json.dumps(raw, ensure_ascii=True)[1:-1])
+    return line
+
+
+WORDS = st.text(alphabet="ab é“”\u2028\x85🙂\n", max_size=8)
+SENTENCES = st.builds(
+    Sentence,
+    src=WORDS,
+    en=st.none() | WORDS,
+    start=st.integers(0, 9),
+    end=st.integers(0, 9),
+    flags=st.lists(WORDS, max_size=2),
+    score=st.none() | st.floats(allow_nan=False),
+)
+SEGMENTS = st.builds(
+    Segment,
+    kind=st.sampled_from(["heading", "paragraph"]),
+    text=WORDS,
+    lang=st.none() | st.just("it"),
+    sentences=st.lists(SENTENCES, max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    segments=st.lists(SEGMENTS, max_size=3),
+    removed=st.lists(st.builds(Removal, text=WORDS, reason=WORDS), max_size=2),
+    metadata=st.dictionaries(WORDS, WORDS, max_size=2),
+    reordered=st.lists(st.integers(0, 20), max_size=4),
+)
+def test_a_record_line_is_the_plain_encoding_of_its_fields(segments, removed, metadata, reordered):
+    doc = Document(id="d", source="d.html", text="x", segments=segments, removed=removed)
+    doc.metadata.update(metadata)
+    sentences = [sentence for segment in segments for sentence in segment.sentences]
+    objects = [*segments, *sentences, *removed]
+    for index in reordered:  # an attribute deleted and set again moves to the end of __dict__
+        if objects:
+            target = objects[index % len(objects)]
+            name = next(iter(target.__dict__))
+            value = target.__dict__.pop(name)
+            setattr(target, name, value)
+    assert doc.to_json_line() == plain_record_line(doc)
