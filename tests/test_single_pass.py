@@ -162,6 +162,19 @@ def test_a_file_changed_between_the_passes_is_read_again(folder, tmp_path):
     assert not store.root.exists()
 
 
+def test_a_file_changed_between_the_passes_is_read_again_when_held_in_memory(folder, tmp_path):
+    from normalise.inputs.files import InputFile
+
+    store = ExtractedStore.create(tmp_path, memory_chars=1000)
+    path = folder / "p0.html"
+    item = InputFile(path, "p0.html")
+    store.put(item, Document(id="p0", source="p0.html", raw_text="kept text", extracted=True))
+    assert not list(store.root.rglob("*.json"))  # held in memory, by the file's name and stat
+    path.write_text(page(0) + "<!-- edited -->", "utf-8")
+    assert store.get(item) is None
+    store.close()
+
+
 def test_a_damaged_entry_is_read_again(folder, tmp_path):
     from normalise.inputs.files import InputFile
 

@@ -54,7 +54,7 @@ class ExtractedStore:
 
     root: Path
     memory_chars: int = 0
-    _memory: dict[str, Document] = field(
+    _memory: dict[str, Document] = field(  # by name(), not key()
         default_factory=dict, init=False, repr=False, compare=False
     )
     _held: list[int] = field(default_factory=lambda: [0], init=False, repr=False, compare=False)
@@ -79,21 +79,31 @@ class ExtractedStore:
         shutil.rmtree(self.root, ignore_errors=True)
 
     @staticmethod
-    def key(item: WorkItem) -> str | None:
-        """What names ``item``'s entry, found without reading it; None for an input that is
-        not worth keeping (a rejected record) or cannot be looked at."""
+    def name(item: WorkItem) -> str | None:
+        """What identifies ``item``'s entry, found without reading it: a file's path, size and
+        modification time, a record's fields; None for an input that is not worth keeping (a
+        rejected record) or cannot be looked at. Names the entries held in memory as it is."""
         if isinstance(item, InputFile):
             try:
                 info = os.stat(item.path)
             except OSError:
                 return None
-            name = f"file\0{item.relpath}\0{info.st_size}\0{info.st_mtime_ns}"
-        elif isinstance(item, InputRecord):
+            return f"file\0{item.relpath}\0{info.st_size}\0{info.st_mtime_ns}"
+        if isinstance(item, InputRecord):
             fields = json.dumps(asdict(item), ensure_ascii=False, sort_keys=True, default=repr)
-            name = "record\0" + fields
-        else:
-            return None
+            return "record\0" + fields
+        return None
+
+    @staticmethod
+    def digest(name: str) -> str:
+        """The file name of the entry named ``name`` (see :meth:`name`) on disk."""
         return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @classmethod
+    def key(cls, item: WorkItem) -> str | None:
+        """What names ``item``'s entry on disk; None as for :meth:`name`."""
+        name = cls.name(item)
+        return None if name is None else cls.digest(name)
 
     def _path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
@@ -101,17 +111,18 @@ class ExtractedStore:
     def put(self, item: WorkItem, doc: Document) -> None:
         """Keep ``doc`` (read and extracted from ``item``). A write that fails costs only the
         time of extracting the input again in the main pass."""
-        key = self.key(item)
-        if key is None:
+        name = self.name(item)
+        if name is None:
             return
         size = len(doc.raw_text)
-        replaced = self._memory.pop(key, None)  # the same record twice in the input
+        replaced = self._memory.pop(name, None)  # the same record twice in the input
         if replaced is not None:
             self._held[0] -= len(replaced.raw_text)
         if self._held[0] + size <= self.memory_chars:
-            self._memory[key] = doc
+            self._memory[name] = doc  # by name: a sha256 per input cost more than the rest
             self._held[0] += size
             return
+        key = self.digest(name)
         entry = {"document": doc.to_json(), "raw_text": doc.raw_text, "extracted": doc.extracted}
         path = self._path(key)
         try:
@@ -129,15 +140,16 @@ class ExtractedStore:
 
     def get(self, item: WorkItem) -> Document | None:
         """The document kept for ``item``, or None (not kept, or changed since)."""
-        key = self.key(item)
-        if key is None:
+        name = self.name(item)
+        if name is None:
             return None
-        held = self._memory.pop(key, None)
+        held = self._memory.pop(name, None)
         if held is not None:  # taken once: the main pass reads each input once
             self._held[0] -= len(held.raw_text)
             return held
         try:
-            entry = json.loads(self._path(key).read_text("utf-8", errors="surrogatepass"))
+            path = self._path(self.digest(name))
+            entry = json.loads(path.read_text("utf-8", errors="surrogatepass"))
             doc = Document.from_json(entry["document"])
             doc.raw_text, doc.extracted = entry["raw_text"], entry["extracted"]
         except FileNotFoundError:
