@@ -114,6 +114,13 @@ def test_a_file_read_ahead_is_keyed_and_read_as_without(tmp_path, size):
     assert kept == read_file(item, settings)
 
 
+def plain_starts_sentence(text: str, index: int) -> bool:
+    first = sentences._next_word_start(text, index)
+    if not first:
+        return False
+    return first.isupper() or first.isdigit() or text[index] in sentences._OPENERS
+
+
 def plain_split_spans(text: str, lang: str | None = None) -> list[tuple[int, int]]:
     """split_spans as it was: every span stripped of whitespace, empty ones dropped."""
     table = sentences.abbreviations(lang)
@@ -121,7 +128,7 @@ def plain_split_spans(text: str, lang: str | None = None) -> list[tuple[int, int
     start = 0
     for match in sentences._BOUNDARY.finditer(text):
         after = match.end(3)
-        if after >= len(text) or not sentences._starts_sentence(text, after):
+        if after >= len(text) or not plain_starts_sentence(text, after):
             continue
         if match.group(1) == ".":
             kind = sentences.abbreviation_kind(text, match.start(1), table)

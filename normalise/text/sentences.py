@@ -59,13 +59,6 @@ def _next_word_start(text: str, index: int) -> str:
     return rest[:1]
 
 
-def _starts_sentence(text: str, index: int) -> bool:
-    first = _next_word_start(text, index)
-    if not first:
-        return False
-    return first.isupper() or first.isdigit() or text[index] in _OPENERS
-
-
 def _word_before(text: str, end: int) -> str | None:
     """The word (with its points) that ends at ``end``, as ``_WORD_BEFORE`` finds it there
     (``$`` also matches before a newline at ``end``): the longest run of word characters
