@@ -20,6 +20,8 @@ from normalise.stages import read as read_stage
 from normalise.stages.read import ReadAhead, TooLarge, read_bounded, read_file
 from normalise.text import sentences
 
+REAL_FSTAT = os.fstat
+
 
 def plain_read_bounded(path: Path, limit: int) -> bytes:
     """read_bounded as it was: one read of ``limit + 1`` bytes."""
@@ -54,25 +56,24 @@ def test_read_bounded_reads_what_one_read_to_the_limit_reads(
     """``known``: the size fstat reports, smaller than ``size`` when the file grew after it."""
     path = tmp_path / "page.html"
     path.write_bytes(bytes(range(256)) * (size // 256) + bytes(size % 256))
-    real_fstat = os.fstat
 
     def fstat(fd):
-        info = real_fstat(fd)
+        info = REAL_FSTAT(fd)
         reported = min(known, info.st_size)  # it can only have grown since
         return os.stat_result((*info[:6], reported, *info[7:]))
 
-    monkeypatch.setattr(read_stage.os, "fstat", fstat)
-    assert outcome(read_bounded, path, limit) == outcome(plain_read_bounded, path, limit)
+    with monkeypatch.context() as patch:  # one example's fstat, undone before the next
+        patch.setattr(read_stage.os, "fstat", fstat)
+        assert outcome(read_bounded, path, limit) == outcome(plain_read_bounded, path, limit)
 
 
 def test_read_bounded_reads_a_grown_file_to_the_limit_and_no_further(tmp_path, monkeypatch):
     path = tmp_path / "page.html"
     path.write_bytes(b"x" * 100)
-    real_fstat = os.fstat
     monkeypatch.setattr(
         read_stage.os,
         "fstat",
-        lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])),
+        lambda fd: os.stat_result((*REAL_FSTAT(fd)[:6], 10, *REAL_FSTAT(fd)[7:])),
     )
     assert read_bounded(path, 100) == b"x" * 100
     with pytest.raises(TooLarge) as error:
