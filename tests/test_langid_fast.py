@@ -198,6 +198,28 @@ def test_tokens_of_random_text_are_the_plain_tokens(text):
     assert tokens(text) == reference_tokens(text)
 
 
+ASCII_TEXTS = st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=300)
+
+
+def test_the_ascii_token_pattern_has_the_unicode_patterns_letters():
+    for code in range(0x80):
+        char = chr(code)
+        unicode_letter = re.fullmatch(r"[^\W\d_]", char) is not None
+        assert unicode_letter == (evidence._ASCII_TOKEN.fullmatch(char) is not None), char
+    assert evidence._ASCII_TOKEN.pattern.replace("[A-Za-z]", r"[^\W\d_]") == _TOKEN.pattern
+
+
+@settings(max_examples=500, deadline=None)
+@given(ASCII_TEXTS)
+def test_tokens_of_random_ascii_text_are_the_plain_tokens(text):
+    assert tokens(text) == reference_tokens(text)
+
+
+@given(st.lists(TEXTS | ASCII_TEXTS, max_size=6))
+def test_each_texts_tokens_are_its_plain_tokens(texts):
+    assert evidence.tokens_of_each(texts) == [tuple(reference_tokens(text)) for text in texts]
+
+
 def test_tokens_are_a_fresh_list_each_time():
     first = tokens("Il governo ha approvato")
     first.append("x")
@@ -251,6 +273,44 @@ def test_evidence_is_the_plain_count(monkeypatch):
 def test_evidence_of_random_text_is_the_plain_count(text):
     words = tokens(text)
     assert evidence_of(words, listed_languages()) == reference_evidence(words, listed_languages())
+
+
+def reference_plainly(text_tokens: list[str], lang: str) -> bool:
+    counts = reference_evidence(text_tokens, listed_languages())
+    if counts[lang] < detect.AGREEMENT_MIN_EVIDENCE:
+        return False
+    return all(count < counts[lang] for code, count in counts.items() if code != lang)
+
+
+# Function words of every list (some in several), marked words, and words of no list.
+EVIDENCE_WORDS = sorted(
+    {word for entry in tables().languages.values() for word in sorted(entry.words)[:12]}
+    | {"são", "ação", "și", "țară", "amb", "però", "dell'", "house", "parola", "smith"}
+)
+
+
+@st.composite
+def paragraph_words(draw: st.DrawFn) -> tuple[list[str], str]:
+    """Words mostly of one language's list (so that every branch is taken), and a language."""
+    lang = draw(st.sampled_from([*listed_languages(), "ja"]))
+    own = sorted(tables().languages[lang].words)[:20] if lang in tables().languages else ["x"]
+    words = draw(st.lists(st.sampled_from(own) | st.sampled_from(EVIDENCE_WORDS), max_size=40))
+    return words, lang
+
+
+@settings(max_examples=500, deadline=None)
+@given(paragraph_words())
+def test_a_paragraph_plainly_agrees_as_its_plain_counts_say(words_and_lang):
+    words, lang = words_and_lang
+    assert detect._plainly(words, lang) == reference_plainly(words, lang)
+
+
+def test_plain_agreement_is_the_plain_counts_on_sample_texts():
+    for text in sample_texts():
+        for lang in listed_languages():
+            assert detect._plainly(tokens(text), lang) == reference_plainly(tokens(text), lang)
+    assert detect._plainly(tokens("the cat and the dog of the house"), "en")
+    assert not detect._plainly(tokens("el gato y el perro de la casa"), "en")
 
 
 def test_letters_are_counted_as_isalpha_counts_them():

@@ -12,6 +12,7 @@ import re
 import string
 import tomllib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -19,6 +20,9 @@ from itertools import chain
 
 # A word, its hyphenated parts (Romanian "s-a") and a trailing elision apostrophe ("l'", "qu'").
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*'?")
+# The same on an ASCII text, where a letter is [A-Za-z] (\w is [A-Za-z0-9_] there, \d [0-9]):
+# a range test per character, where the Unicode class asks the character's category.
+_ASCII_TOKEN = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*'?")
 _LONE_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -64,6 +68,13 @@ def tokens(text: str) -> list[str]:
     return list(found)
 
 
+def tokens_of_each(texts: list[str]) -> list[tuple[str, ...]]:
+    """:func:`tokens` of each text (a document's paragraphs), as tuples, and not kept among the
+    recent texts: the caller reads them, and a document's paragraphs would only push out the
+    texts a decision reads again."""
+    return list(map(_split, texts))
+
+
 def remember_tokens(text: str, text_tokens: list[str]) -> None:
     """Keep ``text_tokens`` as the :func:`tokens` of ``text``, which the caller has from its
     parts (a document's paragraphs, say: no word spans two paragraphs)."""
@@ -88,9 +99,11 @@ def _split(text: str) -> tuple[str, ...]:
     """:func:`tokens`, worked out. The words are lower-cased together, joined by spaces: one
     C call where one per word costs twice as much. A space keeps each word's own case rules
     (Greek final sigma included): it is neither cased nor case-ignorable, and no word holds
-    one."""
+    one. Most paragraphs of an English text are ASCII once apostrophes are folded: they are
+    searched with ``_ASCII_TOKEN``, a third faster."""
     folded = text.replace("\u2019", "'").replace("\u02bc", "'")
-    found = _TOKEN.findall(folded)  # "l'any" gives "l'" and "any"
+    pattern = _ASCII_TOKEN if folded.isascii() else _TOKEN
+    found = pattern.findall(folded)  # "l'any" gives "l'" and "any"
     if not found:
         return ()
     if not _LONE_CAPITALS.isdisjoint(found):
@@ -159,18 +172,25 @@ def evidence(text: str, languages: tuple[str, ...]) -> Counter[str]:
     return evidence_of(tokens(text), languages)
 
 
-def evidence_of(text_tokens: list[str], languages: tuple[str, ...]) -> Counter[str]:
+def evidence_of(text_tokens: Sequence[str], languages: tuple[str, ...]) -> Counter[str]:
     """:func:`evidence` of a text already split by :func:`tokens` (spares a second split).
 
     Each word stands for the languages it is evidence of (:class:`_WordEvidence`, worked out
     once per word), and one ``Counter`` counts them all: C loops, where a count per language
     and per word would be Python ones."""
-    hits = Counter(chain.from_iterable(map(_WORD_EVIDENCE.__getitem__, text_tokens)))
+    hits = Counter(evidence_hits(text_tokens))
     counts: Counter[str] = Counter()
     for code in languages:
         if code in hits:
             counts[code] = hits[code]
     return counts
+
+
+def evidence_hits(text_tokens: Sequence[str]) -> list[str]:
+    """Each piece of evidence in a text split by :func:`tokens`: the language it counts for,
+    once per occurrence (``Counter`` of them, restricted to some languages, is
+    :func:`evidence_of`). Every language there is one of :func:`listed_languages`."""
+    return [*chain.from_iterable(map(_WORD_EVIDENCE.__getitem__, text_tokens))]
 
 
 class _WordEvidence(dict):

@@ -23,11 +23,19 @@ docs/language.md).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from ..langid import UNDETERMINED, LanguageGuess, decide, normalise_code
 from ..langid.decide import MAX_DETECT_CHARS, from_text
-from ..langid.evidence import evidence_of, has_letters, listed_languages, remember_tokens, tokens
+from ..langid.evidence import (
+    evidence_hits,
+    evidence_of,
+    has_letters,
+    listed_languages,
+    remember_tokens,
+    tokens,
+    tokens_of_each,
+)
 from ..langid.ngrams import likeliest
 from ..record import Document, Status
 from ..settings import Settings
@@ -40,7 +48,7 @@ CLEAR_SCORE = 0.95  # langdetect's score above which paragraphs are screened (se
 PARAGRAPH_SEPARATOR = "\n\n"  # between the paragraphs of ``source_text`` (the clean stage's)
 
 
-def long_enough(text: str, settings: Settings, text_tokens: list[str] | None = None) -> bool:
+def long_enough(text: str, settings: Settings, text_tokens: Sequence[str] | None = None) -> bool:
     """Long enough to be judged on its own (``text_tokens``: its :func:`tokens`, if known)."""
     if len(text) < settings.min_lang_chars or not has_letters(text, settings.min_lang_chars):
         return False
@@ -48,12 +56,21 @@ def long_enough(text: str, settings: Settings, text_tokens: list[str] | None = N
     return len(words) >= settings.min_lang_words
 
 
-def _plainly(text_tokens: list[str], lang: str) -> bool:
-    """True when the function words of a text point to ``lang`` and to no other language."""
-    counts = evidence_of(text_tokens, listed_languages())
-    if counts[lang] < AGREEMENT_MIN_EVIDENCE:
+def _plainly(text_tokens: Sequence[str], lang: str) -> bool:
+    """True when the function words of a text point to ``lang`` and to no other language.
+
+    Asked of nearly every paragraph, so counted cheaply first: ``lang``'s evidence alone, and
+    when it outweighs all the other languages' together, no other can equal it. Only the rest
+    count each language (:func:`evidence_of`; every piece of evidence is a listed language's).
+    """
+    hits = evidence_hits(text_tokens)
+    mine = hits.count(lang)
+    if mine < AGREEMENT_MIN_EVIDENCE:
         return False
-    return all(count < counts[lang] for code, count in counts.items() if code != lang)
+    if len(hits) - mine < mine:
+        return True
+    counts = evidence_of(text_tokens, listed_languages())
+    return all(count < mine for code, count in counts.items() if code != lang)
 
 
 def document_sample(text: str) -> str:
@@ -109,7 +126,7 @@ def paragraph_languages(
     doc: Document,
     whole: LanguageGuess,
     settings: Settings,
-    words: list[list[str]] | None = None,
+    words: Sequence[Sequence[str]] | None = None,
 ) -> tuple[list[str | None], Counter[str]]:
     """Each paragraph's own language (None: too short to have one, or ``und``) and the
     characters per language (``words``: each paragraph's :func:`tokens`, if known). When the
@@ -141,11 +158,11 @@ def paragraph_languages(
     return own, chars
 
 
-def _paragraph_words(doc: Document, sample: str) -> list[list[str]]:
+def _paragraph_words(doc: Document, sample: str) -> list[tuple[str, ...]]:
     """Each paragraph's :func:`tokens`; those of ``sample`` too, from them, when the sample is
     whole paragraphs joined as the clean stage joins them (the decision reads its words)."""
     texts = [segment.text for segment in doc.segments]
-    words = [tokens(text) for text in texts]
+    words = tokens_of_each(texts)
     length, count = -len(PARAGRAPH_SEPARATOR), 0
     while count < len(texts) and length < len(sample):
         length += len(PARAGRAPH_SEPARATOR) + len(texts[count])
