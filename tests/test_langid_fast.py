@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import string
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -151,6 +152,27 @@ def test_trials_that_run_to_the_iteration_limit_are_langdetects(factory_map, mon
     monkeypatch.setattr(ngrams, "_trial", counting)
     assert probabilities(text, 0, MAX_CHARS) == langdetect_says(factory_map, text, 0)
     assert len(used) == ngrams.N_TRIAL and max(used) == ngrams.ITERATION_LIMIT + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(min_value=0.0, max_value=1e300) | st.floats(0.0, 1e-300), max_size=60))
+def test_the_trials_normalising_sum_is_pythons_sum(values):
+    """Before Python 3.12 ``sum`` adds floats left to right, as ``add.accumulate`` does, and the
+    trials use that; from 3.12 on it compensates, and the trials call ``sum`` itself."""
+    assert ngrams.SEQUENTIAL_SUM == (sum([1e16, 1.0, -1e16]) == 0.0)
+    if ngrams.SEQUENTIAL_SUM and values:
+        total = np.add.accumulate(np.array(values))[-1]
+        assert total.tobytes() == np.float64(sum(values)).tobytes()
+
+
+def test_trials_on_several_threads_give_what_one_thread_gives():
+    """Each thread has its own step arrays (``ngrams._Steps``)."""
+    chosen = sample_texts()[:40]
+    alone = [probabilities(text, 0, MAX_CHARS) for text in chosen]
+    with ThreadPoolExecutor(4) as pool:
+        for _ in range(3):
+            together = list(pool.map(lambda text: probabilities(text, 0, MAX_CHARS), chosen))
+            assert together == alone
 
 
 def reference_scores(text: str) -> np.ndarray | None:

@@ -25,10 +25,13 @@ import json
 import os
 import random
 import re
+import sys
+import threading
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 import numpy as np
 
@@ -330,7 +333,10 @@ def _trial(
     language passes ``CONV_THRESHOLD`` or ``ITERATION_LIMIT``. Here the 5 rows of a step,
     preceded by the normalised vector, are one ``multiply.reduce`` over axis 0: each element is
     the same left-to-right product of the same factors. The normalising sum is Python's own
-    ``sum`` of the list, as langdetect's (whose rounding changed in Python 3.12)."""
+    ``sum`` of the list, as langdetect's (whose rounding changed in Python 3.12), or, before
+    3.12, where that ``sum`` adds left to right, ``add.accumulate``, which adds the same way.
+    A step costs some 2 microseconds, so its arrays are made once per thread (:class:`_Steps`).
+    """
     picks.ensure(first + 1)
     prob = weight + matrix[picks.rows[first]]
     prob *= 1.0 / count  # langdetect's (1 / count) * factor: the same product
@@ -339,17 +345,23 @@ def _trial(
     leader = int(prob.argmax())
     converged = values[leader] / norm > CONV_THRESHOLD
     step, block, steps = 0, 8, ITERATION_LIMIT // 5
+    scratch = _steps(count)
+    sums, total, sequential = scratch.sums, scratch.total, SEQUENTIAL_SUM
+    total[()] = norm
     while not converged and step < steps:
         block = min(2 * block, steps - step)  # the factors of the next steps, a block at a time
         start = first + 1 + 5 * step
         picks.ensure(start + 5 * block)
-        buffers = np.empty((block, 6, count))
         rows = matrix[picks.rows[start : start + 5 * block]].reshape(block, 5, count)
-        np.add(weight, rows, out=buffers[:, 1:])
-        for buffer in buffers:
-            _divide(prob, norm, buffer[0])
+        np.add(weight, rows, out=scratch.buffers[:block, 1:])
+        for buffer, head in islice(scratch.views, block):
+            _divide(prob, total, head)  # total: norm, as an array (a float costs a conversion)
             _multiply_down(buffer, 0, None, prob)
-            norm = sum(values)
+            if sequential:
+                _accumulate(prob, 0, None, sums)
+                norm = scratch.last[-1]
+            else:
+                total[()] = norm = sum(values)
             step += 1
             # max(values) / norm > CONV_THRESHOLD, mostly without max(): the leader's share
             # bounds the others' (they sum to at most 1 - share, give or take rounding)
@@ -368,6 +380,36 @@ def _trial(
 
 _divide = np.divide
 _multiply_down = np.multiply.reduce  # positional arguments: a quarter of the call's cost
+_accumulate = np.add.accumulate
+# Python's sum of floats adds them left to right before 3.12, and compensates from 3.12 on
+SEQUENTIAL_SUM = sys.version_info < (3, 12)
+
+
+class _Steps(threading.local):
+    """A thread's arrays for :func:`_trial`'s steps (the API may detect on several threads):
+    the factors of up to ``ITERATION_LIMIT // 5`` steps, each step's block and its first row
+    as views made once, and the running sums, whose last element ``total`` views as a 0-d
+    array."""
+
+    def __init__(self) -> None:
+        self.count = -1
+
+    def ready(self, count: int) -> _Steps:
+        if count != self.count:
+            self.count = count
+            self.buffers = np.empty((ITERATION_LIMIT // 5, 6, count))
+            self.views = [(buffer, buffer[0]) for buffer in self.buffers]
+            self.sums = np.empty(count)
+            self.total = self.sums[-1:].reshape(())
+            self.last = memoryview(self.sums)
+        return self
+
+
+_STEPS = _Steps()
+
+
+def _steps(count: int) -> _Steps:
+    return _STEPS.ready(count)
 
 
 def probabilities(text: str, seed: int, max_chars: int) -> list[tuple[str, float]]:
