@@ -138,6 +138,18 @@ def test_probabilities_are_langdetects_when_the_stream_must_grow(factory_map, mo
     assert len(ngrams._STREAMS[11].words) > 8
 
 
+def test_probabilities_are_langdetects_when_the_picks_read_further(factory_map, monkeypatch):
+    """Picks are found in the stream's first words, then in twice as many, and so on, the
+    stream long enough or growing on the way: the same picks as in the whole stream."""
+    monkeypatch.setattr(ngrams, "PICKS_FIRST_WORDS", 4)
+    samples = [*MORE_TEXTS[:5], "x" * 5000, *texts()[:20]]
+    for stream_words in (ngrams.STREAM_WORDS, 16):
+        monkeypatch.setattr(ngrams, "STREAM_WORDS", stream_words)
+        monkeypatch.setattr(ngrams, "_STREAMS", {})
+        for text in samples:
+            assert probabilities(text, 5, MAX_CHARS) == langdetect_says(factory_map, text, 5)
+
+
 def test_trials_that_run_to_the_iteration_limit_are_langdetects(factory_map, monkeypatch):
     """A short text whose n-grams several languages share: trials run to ITERATION_LIMIT."""
     text = "Q: Favorite live event you’ve ever attended?"

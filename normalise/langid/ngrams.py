@@ -295,31 +295,42 @@ _STREAMS: dict[int, _Stream] = {}
 
 class _Picks:
     """The n-grams one text samples, all trials together, in order: the profile row of each
-    pick (``rows``) and the position in the stream of the word it used (``positions``)."""
+    pick (``rows``) and the position in the stream of the word it used (``positions``), found
+    in the stream's first ``read`` words (most texts need fewer than ``PICKS_FIRST_WORDS``:
+    the stream is as long as the longest detection of the process needed)."""
 
     def __init__(self, stream: _Stream, text_rows: np.ndarray):
         self.stream, self.text_rows = stream, text_rows
         self.n, self.bits = len(text_rows), len(text_rows).bit_length()
+        self.read = min(PICKS_FIRST_WORDS, len(stream.words))
         self._find()
 
     def _find(self) -> None:
-        draws = self.stream.top_bits(self.bits)
+        draws = self.stream.top_bits(self.bits)[: self.read]
         self.positions = np.flatnonzero(draws < self.n)
         self.rows = self.text_rows[draws[self.positions]]
 
-    def ensure(self, end: int) -> None:
-        """Have the picks up to ``end``: the stream grows (doubles) while it is too short. A
-        pick reads fewer than 2 words on average (``n >= 2 ** (bits - 1)``)."""
-        while end > len(self.positions):
+    def _read_more(self) -> None:
+        """Read twice as many words of the stream, which grows (doubles) when it is too short."""
+        if self.read == len(self.stream.words):
             self.stream.grow(2 * len(self.stream.words))
-            self._find()
+        self.read = min(2 * self.read, len(self.stream.words))
+        self._find()
+
+    def ensure(self, end: int) -> None:
+        """Have the picks up to ``end``. A pick reads fewer than 2 words on average
+        (``n >= 2 ** (bits - 1)``)."""
+        while end > len(self.positions):
+            self._read_more()
 
     def first_from(self, position: int) -> int:
         """The index of the first pick at or after stream position ``position``."""
-        while position >= len(self.stream.words):
-            self.stream.grow(2 * len(self.stream.words))
-            self._find()
+        while position >= self.read:
+            self._read_more()
         return int(self.positions.searchsorted(position))
+
+
+PICKS_FIRST_WORDS = 1 << 11
 
 
 def _trial(
