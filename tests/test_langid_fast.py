@@ -343,6 +343,10 @@ def test_plain_agreement_is_the_plain_counts_on_sample_texts():
     for text in sample_texts():
         for lang in listed_languages():
             assert detect._plainly(tokens(text), lang) == reference_plainly(tokens(text), lang)
+        # the stage asks nothing for a language without a list: no paragraph plainly agrees
+        for lang in ("ru", "ja", "und"):
+            assert lang not in listed_languages()
+            assert not reference_plainly(tokens(text), lang)
     assert detect._plainly(tokens("the cat and the dog of the house"), "en")
     assert not detect._plainly(tokens("el gato y el perro de la casa"), "en")
 

@@ -137,8 +137,10 @@ def paragraph_languages(
         words = [tokens(text) for text in texts]
     judged = [long_enough(text, settings, w) for text, w in zip(texts, words, strict=True)]
     agree = whole.lang != UNDETERMINED
+    # no function word counts for a language without a list (ru, ja): none plainly agrees
+    listed = whole.lang in listed_languages()
     plain = [
-        long and agree and _plainly(w, whole.lang) for w, long in zip(words, judged, strict=True)
+        long and listed and _plainly(w, whole.lang) for w, long in zip(words, judged, strict=True)
     ]
     alike = [
         long and agree and not plainly and _reads_like(text, whole)
