@@ -415,6 +415,13 @@ def test_name_runs_of_random_word_sequences_are_the_plain_scans(pieces):
     assert name_spans(text) == reference_name_spans(text)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="Ccbo", max_size=40))
+def test_longer_runs_are_the_runs_of_two_capitalised_chunks_or_more(kinds):
+    runs = [m.span() for m in names._RUN.finditer(kinds) if names._capitalised_count(m[0]) >= 2]
+    assert [m.span() for m in names._LONGER_RUN.finditer(kinds)] == runs
+
+
 def reference_without_names(text: str) -> str | None:
     spans = reference_name_spans(text)
     if not spans:

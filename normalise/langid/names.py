@@ -58,6 +58,12 @@ def _bridge(core: str) -> bool:
 # each over at most MAX_BRIDGE_WORDS connectors; a chunk that ends a clause ends the run.
 _CAPITALISED, _CAPITALISED_ENDS, _BRIDGE, _OTHER = "C", "c", "b", "o"
 _RUN = re.compile(f"C(?:b{{0,{MAX_BRIDGE_WORDS}}}C)*(?:b{{0,{MAX_BRIDGE_WORDS}}}c)?")
+# The runs of _RUN with two capitalised chunks or more, the only ones MIN_CAPITALISED (2) lets
+# count: a lone "C" is no match, so the search goes on from the next chunk, as it does after
+# _RUN's lone "C" (most capitalised chunks start a sentence, and stand alone).
+_LONGER_RUN = re.compile(
+    f"C(?:b{{0,{MAX_BRIDGE_WORDS}}}C)+(?:b{{0,{MAX_BRIDGE_WORDS}}}c)?|Cb{{0,{MAX_BRIDGE_WORDS}}}c"
+)
 
 
 class _Kinds(dict):
@@ -91,7 +97,7 @@ def _runs(chunks: list[str]) -> list[tuple[int, int]]:
     kinds = "".join(map(_KINDS.__getitem__, chunks))
     return [
         match.span()
-        for match in _RUN.finditer(kinds)
+        for match in (_LONGER_RUN if MIN_CAPITALISED >= 2 else _RUN).finditer(kinds)
         if _capitalised_count(match.group()) >= MIN_CAPITALISED
     ]
 
