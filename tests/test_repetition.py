@@ -5,6 +5,9 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from normalise.inputs.files import InputRecord
 from normalise.record import Document
@@ -12,7 +15,14 @@ from normalise.run import prepass
 from normalise.run.engines import InlineEngine, PipelineFactory
 from normalise.run.prepass import LineCounter, count_repeated_lines
 from normalise.settings import Settings
-from normalise.stages.clean.repetition import RepeatThreshold, ThresholdError, line_key
+from normalise.stages.clean.repetition import (
+    WIDE_NOISE,
+    RepeatThreshold,
+    ThresholdError,
+    line_key,
+    normalised_line,
+    plain_normalised_line,
+)
 from normalise.stages.clean.rules import load_rules
 from normalise.stages.clean.stage import clean_document
 from normalise.text.reflow import split_blocks
@@ -185,3 +195,35 @@ def test_cli_pre_pass_removes_a_syndication_footer(tmp_path):
     assert all("Example Wire" in json.loads(line)["text"] for line in out.read_text().splitlines())
     bad = CliRunner().invoke(cli, [*args, "--repeat-threshold", "lots"])
     assert bad.exit_code == 2 and "--repeat-threshold" in bad.output
+
+
+# Text like the pre-pass sees: ASCII words and punctuation, the wide punctuation English pages
+# use, letters outside ASCII, and characters whose case folding is not one ASCII letter.
+_LINE_CHARS = st.sampled_from(
+    list("aZ09 _-.,;:!?'\"()\t") + list(WIDE_NOISE) + list("éÉßſİıKµΣςдЖ٣\u00ad\u2028\u3000")
+)
+
+
+@hypothesis_settings(max_examples=500, deadline=None)
+@given(
+    st.lists(_LINE_CHARS, max_size=40).map("".join)
+    | st.text(st.characters(blacklist_categories=["Cs"]), max_size=40)
+)
+def test_normalised_line_is_the_plain_normalisation(text):
+    assert normalised_line(text) == plain_normalised_line(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We’re not done” — said the mayor… (AP)",
+        "«L’articolo è stato prodotto», con l’agenzia",
+        "Мэр города — «Нет»",
+        "Straße Kİſ",
+        "snake_case and\u00a0NBSP\t  tabs",
+        "",
+        " — ",
+    ],
+)
+def test_normalised_line_on_mixed_scripts(text):
+    assert normalised_line(text) == plain_normalised_line(text)

@@ -72,9 +72,40 @@ class RepeatThreshold:
 
 def line_key(text: str) -> int:
     """A 64-bit key for a line, blind to case, whitespace and punctuation."""
-    normalised = _NOISE.sub(" ", text.casefold()).strip()
-    digest = hashlib.blake2b(normalised.encode("utf-8"), digest_size=8).digest()
+    digest = hashlib.blake2b(normalised_line(text), digest_size=8).digest()
     return int.from_bytes(digest, "big")
+
+
+def plain_normalised_line(text: str) -> bytes:
+    """What :func:`line_key` hashes (UTF-8): the line case-folded, each run of characters
+    that are not letters or digits one space, none at either end. The reference for
+    :func:`normalised_line`."""
+    return _NOISE.sub(" ", text.casefold()).strip().encode("utf-8")
+
+
+# ASCII: each letter or digit to itself in lower case, anything else to a space.
+_ASCII_FOLD = bytes(
+    ord(chr(code).lower()) if code < 128 and chr(code).isalnum() else ord(" ")
+    for code in range(256)
+)
+# Punctuation and spaces outside ASCII that English text is full of: noise, and case-folded
+# to themselves, so that a line whose other characters are ASCII takes the ASCII path.
+WIDE_NOISE = "\u2019\u2018\u201c\u201d\u2014\u2013\u2026\u00ab\u00bb\u00a0"
+
+
+def normalised_line(text: str) -> bytes:
+    """:func:`plain_normalised_line`, faster: the pre-pass keys every line of every input.
+    The regular expression scans character by character; for ASCII text (once
+    :data:`WIDE_NOISE` is spaces) a byte translation and a split give the same bytes."""
+    if not text.isascii():
+        ascii_text = text
+        for char in WIDE_NOISE:
+            if char in ascii_text:
+                ascii_text = ascii_text.replace(char, " ")
+        if not ascii_text.isascii():
+            return plain_normalised_line(text)
+        text = ascii_text
+    return b" ".join(text.encode("ascii").translate(_ASCII_FOLD).split())
 
 
 @dataclass(frozen=True)
