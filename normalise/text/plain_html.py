@@ -36,6 +36,9 @@ _HEADING_MARK, _ITEM_MARK = "# ", "- "
 
 _LAST_WORD = re.compile(r"\w+$")
 _FIRST_WORD = re.compile(r"^\w+")
+# Does a text end in a word (as _LAST_WORD sees it: ``$`` also before a final newline)?
+# Searched from two characters before the end, it looks at those two alone.
+_ENDS_IN_WORD = re.compile(r"\w$")
 
 
 def render(body: _Element | None, page: str | None = None) -> str:
@@ -69,26 +72,36 @@ class _Joiner:
                 data = self._page.encode("utf-8", "surrogatepass")
                 try:
                     root = lxml.html.fromstring(data, parser=parser)
-                    self._text = " ".join(root.text_content().split())
+                    # a plain str: the smart string lxml returns keeps the whole tree alive
+                    self._text = str(root.text_content())
                 except (ValueError, lxml.etree.ParserError):
                     self._text = ""
         return self._text
 
     def __call__(self, pieces: list[str]) -> str:
+        if len(pieces) == 1:  # an element's text alone: nothing meets at an edge
+            return pieces[0]
         out: list[str] = []
         for piece in pieces:
             if not piece:
                 continue
             if out:
-                left, right = _LAST_WORD.search(out[-1]), _FIRST_WORD.match(piece)
-                if left and right and self._apart(left.group(), right.group()):
-                    piece = " " + piece
+                # the cheap tests first: most pieces do not start with a word, or follow one
+                right = _FIRST_WORD.match(piece)
+                if right and _ENDS_IN_WORD.search(out[-1], len(out[-1]) - 2):
+                    left = _LAST_WORD.search(out[-1])
+                    if left and self._apart(left.group(), right.group()):
+                        piece = " " + piece
             out.append(piece)
         return "".join(out)
 
     def _apart(self, left: str, right: str) -> bool:
+        """Does the page's text have ``left`` and ``right`` (words) apart, and never joined?
+        (Read in the text as it is: spaces between words are any run of white space.)"""
         text = self._page_text()
-        return f"{left} {right}" in text and f"{left}{right}" not in text
+        if re.search(re.escape(left) + r"\s+" + re.escape(right), text) is None:
+            return False
+        return left + right not in text
 
 
 def _walk(element: _Element, blocks: list[str], join: Callable[[list[str]], str]) -> None:
@@ -127,8 +140,14 @@ def _inline(element: _Element, join: Callable[[list[str]], str]) -> str:
 
 
 def _flush(text: str, tag: str, blocks: list[str]) -> None:
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    lines = [line for line in lines if line]
+    if not text:  # no text before a block child (the commonest case)
+        return
+    if "\n" in text:
+        lines = [" ".join(line.split()) for line in text.split("\n")]
+        lines = [line for line in lines if line]
+    else:  # one line (most blocks), maybe only spaces (the text before a block child)
+        line = " ".join(text.split())
+        lines = [line] if line else []
     if not lines:
         return
     if tag == "head":
