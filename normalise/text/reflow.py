@@ -29,6 +29,7 @@ HEADING, PARAGRAPH, LIST_ITEM = "heading", "paragraph", "list_item"
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•·–—▪►]|\d{1,3}[.)])\s+(?=\S)")
 _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+(?=\S)")
+_LIST_MARKER_FIRST = frozenset("-*•·–—▪►")  # the first characters of _LIST_MARKER but digits
 # A list item made of headings (a teaser card: ``- ### Headline #### Standfirst``).
 _CARD = re.compile(r"^#{1,6}\s+(?=\S)")
 _CARD_MARKS = re.compile(r"(?:^|(?<=\s))#{1,6}\s+(?=\S)")
@@ -67,7 +68,8 @@ class Block:
 
 
 def _is_heading_like(text: str) -> bool:
-    words = text.split()
+    # one word more than a heading may have is enough to know (paragraphs are long)
+    words = text.split(maxsplit=HEADING_MAX_WORDS)
     if not words or len(words) > HEADING_MAX_WORDS or _FINISHED.search(text):
         return False
     if words[-1].lower() in _DANGLING_WORDS or text.rstrip().endswith(","):
@@ -90,7 +92,7 @@ def _ends_open(line: str) -> bool:
 def _is_menu_line(line: str) -> bool:
     """A short line that stands alone: a menu entry, a link, a label. (A short line inside a
     sentence ends in a function word, or the next line goes on in lower case.)"""
-    words = line.split()
+    words = line.split(maxsplit=MENU_LINE_MAX_WORDS)
     if not words or len(words) > MENU_LINE_MAX_WORDS or _FINISHED.search(line):
         return False
     return not _ends_open(line)
@@ -102,7 +104,7 @@ def wrap_width(lines: list[str]) -> int | None:
     Hard-wrapped text has most of its lines close to one width (60-100 characters); text with
     a paragraph per line has a long tail of long lines instead.
     """
-    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    lengths = sorted(map(len, filter(None, map(str.strip, lines))))
     if len(lengths) < 5:
         return None
     width = lengths[int(0.9 * (len(lengths) - 1))]
@@ -144,8 +146,11 @@ def split_blocks(text: str) -> list[Block]:
             continue
         wrapped = width is not None and len(previous_line) >= 0.7 * width
         last_line, previous_line = previous_line, line
-        heading_marker = _MARKDOWN_HEADING.match(line)
-        list_marker = _LIST_MARKER.match(line)
+        # a marker starts the (stripped) line: the rest need not be searched for one
+        if line[0] == "#" or line[0] in _LIST_MARKER_FIRST or line[0].isdecimal():
+            heading_marker, list_marker = _MARKDOWN_HEADING.match(line), _LIST_MARKER.match(line)
+        else:
+            heading_marker = list_marker = None
         if heading_marker or list_marker:
             close()
             marker = heading_marker or list_marker
