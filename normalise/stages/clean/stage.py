@@ -78,6 +78,7 @@ _DATELINE = re.compile(
     r"(?:\s*\([A-Z][A-Za-z]{1,10}\))?\s*[.,–—\-]*$"
 )
 _FINISHED = re.compile(r"[.!?…]\W*$")
+_ASCII_LOWER = re.compile(r"[a-z]")
 
 
 def judge_blocks(
@@ -300,6 +301,8 @@ def _tail_heading(block: Block) -> bool:
     if block.marked:
         return True
     text = block.text
+    if _ASCII_LOWER.search(text):  # a letter in lower case: prose, found in the first words
+        return False
     letters = [char for char in text if char.isalpha()]
     return (
         len(letters) >= CAPS_HEADING_MIN_LETTERS
@@ -314,15 +317,18 @@ def _remove_label_list(
 ) -> None:
     """Remove the links under a related-links label: the blocks after it up to the next
     prose, or the next heading followed by prose (a section heading of the article)."""
-    following = [i for i in range(label + 1, len(blocks)) if i not in removed]
-    for position, index in enumerate(following):
+    # Walked lazily (the list usually ends a block or two after its label); the loop marks
+    # only blocks it has passed, so the blocks ahead are those not removed at the start.
+    following = (i for i in range(label + 1, len(blocks)) if i not in removed)
+    index = next(following, None)
+    while index is not None:
+        after = next(following, None)
         if feats[index].is_prose or is_dateline(blocks[index]):
             return
-        if blocks[index].kind == HEADING:
-            after = following[position + 1] if position + 1 < len(following) else None
-            if after is not None and feats[after].is_prose:
-                return
+        if blocks[index].kind == HEADING and after is not None and feats[after].is_prose:
+            return
         removed[index] = LABEL_LIST
+        index = after
 
 
 def _line_offsets(text: str) -> list[int]:
@@ -356,7 +362,7 @@ def clean_document(
 ) -> Document:
     blocks = split_blocks(doc.raw_text)
     removed = judge_blocks(blocks, rules, repeated, find_article=doc.format != "html")
-    line_offsets = _line_offsets(doc.raw_text)
+    line_offsets = _line_offsets(doc.raw_text) if removed else []
     segments: list[Segment] = []
     parts: list[str] = []
     offset = 0

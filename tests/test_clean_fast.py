@@ -1,0 +1,95 @@
+"""The cleaner's quick tests give the answers of the plain formulas they stand for: the plain
+view's spacing, a tail heading in capitals, the links under a related-links label."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_clean_matching import DOCUMENTS, _plain_view_by_the_formula
+
+from normalise.stages.clean import stage
+from normalise.stages.clean.content import Features
+from normalise.stages.clean.rules import plain_view
+from normalise.text.reflow import HEADING, Block, split_blocks
+
+# Every kind of white space next to words, emphasis, brackets and letters without case.
+SPACES = [" ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x1c", "\x85", "\u2028"]
+PIECES = ["word", "WORD", "**", "\\_", "(", ")", "[", "]", "<b>", "</b>", "é", "中", "ⓐ", "·"]
+TEXT = st.lists(st.sampled_from(SPACES + PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT)
+def test_plain_view_answers_the_formula_whatever_the_spaces(text):
+    assert plain_view(text) == _plain_view_by_the_formula(text)
+
+
+def _tail_heading_by_the_formula(block: Block) -> bool:
+    if block.marked:
+        return True
+    text = block.text
+    letters = [char for char in text if char.isalpha()]
+    return (
+        len(letters) >= stage.CAPS_HEADING_MIN_LETTERS
+        and len(text.split()) >= 2
+        and all(char.isupper() for char in letters)
+        and not stage._FINISHED.search(text)
+    )
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["LO MÁS", "VISTO", "news", "Dalle", "中文", "ⓐ", "ǅ", " ", "."]),
+                max_size=6).map("".join), st.booleans())  # fmt: skip
+def test_tail_heading_answers_the_formula(text, marked):
+    block = Block("paragraph", text, 0, 0, [text], marked=marked)
+    assert stage._tail_heading(block) == _tail_heading_by_the_formula(block)
+
+
+def _remove_label_list_by_the_formula(blocks, feats, label, removed) -> None:
+    following = [i for i in range(label + 1, len(blocks)) if i not in removed]
+    for position, index in enumerate(following):
+        if feats[index].is_prose or stage.is_dateline(blocks[index]):
+            return
+        if blocks[index].kind == HEADING:
+            after = following[position + 1] if position + 1 < len(following) else None
+            if after is not None and feats[after].is_prose:
+                return
+        removed[index] = stage.LABEL_LIST
+
+
+# Blocks of every kind the walk tells apart: prose, headings, datelines, short links.
+KINDS = [
+    "# Section heading",
+    "The council approved the new budget on Tuesday after a long debate in the hall.",
+    "WASHINGTON",
+    "Read the full story",
+    "- Another link",
+    "## More news",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(KINDS), min_size=1, max_size=10),
+    st.data(),
+)
+def test_label_list_answers_the_formula(kinds, data):
+    blocks = split_blocks("\n\n".join(kinds))
+    label = data.draw(st.integers(0, len(blocks) - 1))
+    before = data.draw(st.sets(st.integers(0, len(blocks) - 1)))
+    removed = {index: stage.NAVIGATION for index in before}
+    expected = dict(removed)
+    _remove_label_list_by_the_formula(blocks, Features(blocks), label, expected)
+    stage._remove_label_list(blocks, Features(blocks), label, removed)
+    assert removed == expected
+
+
+def test_label_lists_in_the_test_documents_answer_the_formula():
+    for text in DOCUMENTS:
+        blocks = split_blocks(text)
+        for label in range(len(blocks)):
+            removed: dict[int, stage.Verdict] = {}
+            expected: dict[int, stage.Verdict] = {}
+            stage._remove_label_list(blocks, Features(blocks), label, removed)
+            _remove_label_list_by_the_formula(blocks, Features(blocks), label, expected)
+            assert removed == expected
