@@ -29,6 +29,8 @@ from collections.abc import Callable
 
 from lxml.etree import _Element
 
+from .spacing import surely_single_spaced
+
 # Elements that start a block of their own; everything else is inline text.
 _BLOCK_TAGS = frozenset({"p", "head", "list", "item", "quote", "table", "row", "div", "body"})
 _HEADING_MARK, _ITEM_MARK = "# ", "- "
@@ -114,6 +116,9 @@ def _walk(element: _Element, blocks: list[str], join: Callable[[list[str]], str]
         # A teaser card: headline and standfirst as headings inside one list item.
         _flush(" ".join(" ".join(element.itertext()).split()), "card", blocks)
         return
+    if not len(element):  # no children (most paragraphs): the text is the block
+        _flush(element.text or "", tag, blocks)
+        return
     run: list[str] = [element.text or ""]
     for child in element:
         if child.tag in _BLOCK_TAGS:
@@ -145,7 +150,9 @@ def _flush(text: str, tag: str, blocks: list[str]) -> None:
     if "\n" in text:
         lines = [" ".join(line.split()) for line in text.split("\n")]
         lines = [line for line in lines if line]
-    else:  # one line (most blocks), maybe only spaces (the text before a block child)
+    elif surely_single_spaced(text):  # one line, as it should be (most blocks)
+        lines = [text]
+    else:  # maybe only spaces (the text before a block child)
         line = " ".join(text.split())
         lines = [line] if line else []
     if not lines:

@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from ...languages import TARGET_LANG
+from ...text.spacing import surely_single_spaced
 
 EDGE, ANYWHERE = "edge", "anywhere"
 
@@ -46,7 +47,7 @@ def plain_view(text: str) -> str:
         view = _EMPHASIS.sub("", view)
     if "\\" in view:
         view = _ESCAPE.sub(r"\1", view)
-    if not _single_spaced(view):
+    if not surely_single_spaced(view):
         view = " ".join(view.split())
     wrapped = _WRAPPED.match(view) if view[:1] in ("(", "[") else None
     if wrapped:
@@ -54,13 +55,6 @@ def plain_view(text: str) -> str:
         if _balanced(inner):
             view = inner.strip()
     return view or text
-
-
-def _single_spaced(text: str) -> bool:
-    """Is ``text`` already ``" ".join(text.split())``? (Most blocks are: rendered pages are.)
-    Every white space character but the space is unprintable, so a printable text has no
-    white space but spaces; found in one quick scan, without splitting the text."""
-    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
 def _balanced(text: str) -> bool:
