@@ -9,19 +9,28 @@ from test_clean_matching import DOCUMENTS, _plain_view_by_the_formula
 
 from normalise.stages.clean import stage
 from normalise.stages.clean.content import Features
-from normalise.stages.clean.rules import plain_view
+from normalise.stages.clean.rules import plain_view, plain_view_and_words
 from normalise.text.reflow import HEADING, Block, split_blocks
 
 # Every kind of white space next to words, emphasis, brackets and letters without case.
 SPACES = [" ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x1c", "\x85", "\u2028"]
-PIECES = ["word", "WORD", "**", "\\_", "(", ")", "[", "]", "<b>", "</b>", "é", "中", "ⓐ", "·"]
+PIECES = ["word", "WORD", "**", "\\_", "(", ")", "[", "]", "<b>", "</b>", "é", "中", "ⓐ", "·", "*"]
 TEXT = st.lists(st.sampled_from(SPACES + PIECES), max_size=12).map("".join)
 
 
 @settings(max_examples=500, deadline=None)
 @given(TEXT)
-def test_plain_view_answers_the_formula_whatever_the_spaces(text):
-    assert plain_view(text) == _plain_view_by_the_formula(text)
+def test_plain_view_and_its_words_answer_the_formula_whatever_the_spaces(text):
+    view = _plain_view_by_the_formula(text)
+    assert plain_view(text) == view
+    assert plain_view_and_words(text) == (view, len(view.split()))
+
+
+def test_plain_view_words_of_the_test_documents():
+    for text in DOCUMENTS:
+        for block in split_blocks(text):
+            view = _plain_view_by_the_formula(block.text)
+            assert plain_view_and_words(block.text) == (view, len(view.split()))
 
 
 def _tail_heading_by_the_formula(block: Block) -> bool:

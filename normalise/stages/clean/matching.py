@@ -265,9 +265,10 @@ class Subject:
 
     __slots__ = ("text", "words", "first", "_folded", "_found", "_found_by")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, words: int | None = None) -> None:
+        """``words``: ``len(text.split())``, when the caller knows it."""
         self.text = text
-        self.words = len(text.split())
+        self.words = len(text.split()) if words is None else words
         # fold_case maps one character to one, so this is the folded text's first character.
         self.first = fold_case(text[:1])
         self._folded: str | None = None

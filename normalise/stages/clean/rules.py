@@ -38,6 +38,12 @@ def plain_view(text: str) -> str:
     A block that is nothing but markup (``* * *``) keeps its raw text, so that a rule for
     separators still sees it.
     """
+    return plain_view_and_words(text)[0]
+
+
+def plain_view_and_words(text: str) -> tuple[str, int]:
+    """:func:`plain_view`, and its number of words (``len(view.split())``), counted by its
+    spaces where the view is single-spaced (it is, unless it is the raw text)."""
     view = text
     # Each substitution only where its character is there to act on (the same result, and
     # most blocks have none of them).
@@ -53,8 +59,10 @@ def plain_view(text: str) -> str:
     if wrapped:
         inner = wrapped.group(1) if wrapped.group(1) is not None else wrapped.group(2)
         if _balanced(inner):
-            view = inner.strip()
-    return view or text
+            view = inner.strip()  # a part of a single-spaced text, stripped: single-spaced
+    if not view:
+        return text, len(text.split())
+    return view, view.count(" ") + 1
 
 
 def _balanced(text: str) -> bool:

@@ -39,7 +39,7 @@ from ..base import Stage
 from .content import TITLE_BLOCKS, Features, main_run
 from .matching import PlainRules, RuleSet, Subject, rule_set
 from .repetition import RepeatedLines
-from .rules import ANYWHERE, Rule, load_rules, plain_view
+from .rules import ANYWHERE, Rule, load_rules, plain_view_and_words
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -94,7 +94,7 @@ def judge_blocks(
     """
     removed: dict[int, Verdict] = {}
     matcher = rule_set(rules, len(blocks))
-    subjects = [Subject(plain_view(block.text)) for block in blocks]
+    subjects = [Subject(*plain_view_and_words(block.text)) for block in blocks]
     feats = Features(blocks)
     anywhere = [matcher.anywhere(subject) for subject in subjects]
     for index, rule in enumerate(anywhere):
