@@ -50,7 +50,7 @@ def render(body: _Element | None, page: str | None = None) -> str:
     if body is None:
         return ""
     blocks: list[str] = []
-    _walk(body, blocks, _Joiner(page))
+    _walk(body, body.tag, blocks, _Joiner(page))
     return "\n\n".join(blocks)
 
 
@@ -106,8 +106,8 @@ class _Joiner:
         return left + right not in text
 
 
-def _walk(element: _Element, blocks: list[str], join: Callable[[list[str]], str]) -> None:
-    tag = element.tag
+def _walk(element: _Element, tag: str, blocks: list[str], join: Callable[[list[str]], str]) -> None:
+    """Render a block element (``tag``: its tag, which the caller has read already)."""
     if tag == "row":
         cells = (" ".join(join(list(cell.itertext())).split()) for cell in element)
         _flush(" | ".join(cell for cell in cells if cell), "p", blocks)
@@ -121,25 +121,26 @@ def _walk(element: _Element, blocks: list[str], join: Callable[[list[str]], str]
         return
     run: list[str] = [element.text or ""]
     for child in element:
-        if child.tag in _BLOCK_TAGS:
+        child_tag = child.tag
+        if child_tag in _BLOCK_TAGS:
             _flush(join(run), tag, blocks)
-            _walk(child, blocks, join)
+            _walk(child, child_tag, blocks, join)
             run = [child.tail or ""]
         else:
-            run.append(_inline(child, join))
+            run.append(_inline(child, child_tag, join))
             run.append(child.tail or "")
     _flush(join(run), tag, blocks)
 
 
-def _inline(element: _Element, join: Callable[[list[str]], str]) -> str:
+def _inline(element: _Element, tag: str, join: Callable[[list[str]], str]) -> str:
     """The text of an inline element and its children; ``lb`` is a line break."""
-    if element.tag == "lb":
+    if tag == "lb":
         return "\n"
-    if element.tag == "graphic":
+    if tag == "graphic":
         return ""
     parts = [element.text or ""]
     for child in element:
-        parts.append(_inline(child, join))
+        parts.append(_inline(child, child.tag, join))
         parts.append(child.tail or "")
     return join(parts)
 
