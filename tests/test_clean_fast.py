@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_clean_matching import DOCUMENTS, _plain_view_by_the_formula
+from test_clean_matching import DOCUMENTS, RULES, _plain_view_by_the_formula
 
 from normalise.stages.clean import stage
 from normalise.stages.clean.content import Features
-from normalise.stages.clean.rules import plain_view, plain_view_and_words
+from normalise.stages.clean.matching import CHARS_PER_LITERAL, RuleSet, Subject, required_literals
+from normalise.stages.clean.rules import ANYWHERE, first_match, plain_view, plain_view_and_words
 from normalise.text.reflow import HEADING, Block, split_blocks
 
 # Every kind of white space next to words, emphasis, brackets and letters without case.
@@ -102,3 +103,29 @@ def test_label_lists_in_the_test_documents_answer_the_formula():
             stage._remove_label_list(blocks, Features(blocks), label, removed)
             _remove_label_list_by_the_formula(blocks, Features(blocks), label, expected)
             assert removed == expected
+
+
+def test_long_texts_searched_for_their_few_literals_answer_first_match():
+    """A long text that few rules' literals matter to is searched for those alone
+    (:func:`matching._first_holding`): the answers are still :func:`first_match`'s, with
+    each rule's literal at the start, inside, at the end, in capitals."""
+    rule_set = RuleSet(RULES)
+    anywhere = tuple(rule for rule in RULES if rule.where == ANYWHERE)
+    held, matched = 0, 0
+    for rule in RULES:
+        for literal in sorted(required_literals(rule.regex.pattern, rule.regex.flags) or ()):
+            for words in (rule.max_words - 2, rule.max_words):
+                filler = ["internationalisation"] * max(words - len(literal.split()), 0)
+                for place in (0, len(filler) // 2, len(filler)):
+                    for variant in (literal, literal.upper()):
+                        text = " ".join([*filler[:place], variant, *filler[place:]])
+                        subject = Subject(text)
+                        checks, plain, count = rule_set._anywhere.for_subject(subject)
+                        if len(plain) < len(checks) and count * CHARS_PER_LITERAL < len(text):
+                            held += 1
+                        found = rule_set.anywhere(subject)
+                        assert found == first_match(anywhere, text), text
+                        matched += found is not None
+                        assert rule_set.match_knowing(subject, found) == first_match(RULES, text)
+                        assert rule_set.match(text) == first_match(RULES, text)
+    assert held > 100 and matched > 20

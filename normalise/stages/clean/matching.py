@@ -275,18 +275,29 @@ class Subject:
         self._found: frozenset[str] = frozenset()
         self._found_by: _Literals | None = None
 
+    def folded(self) -> str:
+        """The text case-folded (:func:`fold_case`)."""
+        if self._folded is None:
+            self._folded = fold_case(self.text)
+        return self._folded
+
     def found(self, literals: _Literals) -> frozenset[str]:
         """The rules' literals in this text."""
         if self._found_by is not literals:
-            if self._folded is None:
-                self._folded = fold_case(self.text)
-            self._found, self._found_by = literals.found_in(self._folded), literals
+            self._found, self._found_by = literals.found_in(self.folded()), literals
         return self._found
 
 
 # A rule ready to search: (its position in the rule set, the rule, the folded literals one of
 # which it needs, or None).
 _Check = tuple[int, Rule, "frozenset[str] | None"]
+# The rules a text may match (:meth:`_Checks.for_subject`): all, those needing no literal, and
+# the number of literals the others need.
+_Lists = tuple[list[_Check], list[_Check], int]
+# Looking for one literal on its own costs about what the search for all of them at once costs
+# on this many characters of text: a long text that few literals matter to is searched for
+# those alone.
+CHARS_PER_LITERAL = 2
 
 
 class _Checks:
@@ -305,15 +316,15 @@ class _Checks:
         self._starters = frozenset().union(*(chars or () for _, chars in self._rules))
         # Above this many words no rule applies: counts are capped here.
         self._most_words = max((rule.max_words for _, rule in rules), default=0) + 1
-        self._lists: dict[tuple[str, int], tuple[list[_Check], list[_Check]]] = {}
+        self._lists: dict[tuple[str, int], _Lists] = {}
 
     @property
     def literals(self) -> frozenset[str]:
         return frozenset().union(*(check[2] or () for check, _ in self._rules))
 
-    def for_subject(self, subject: Subject) -> tuple[list[_Check], list[_Check]]:
-        """The rules the subject may match: all of them, and those needing no literal (all
-        it may match when it holds none)."""
+    def for_subject(self, subject: Subject) -> _Lists:
+        """The rules the subject may match: all of them, those needing no literal (all it
+        may match when it holds none), and how many literals the others need in all."""
         first = subject.first if subject.first in self._starters else ""
         key = (first, min(subject.words, self._most_words))
         lists = self._lists.get(key)
@@ -323,7 +334,9 @@ class _Checks:
                 for check, chars in self._rules
                 if key[1] <= check[1].max_words and (chars is None or first in chars)
             ]
-            lists = self._lists[key] = (checks, [check for check in checks if check[2] is None])
+            plain = [check for check in checks if check[2] is None]
+            literals = sum(len(check[2] or ()) for check in checks)
+            lists = self._lists[key] = (checks, plain, literals)
         return lists
 
 
@@ -363,14 +376,22 @@ class RuleSet:
 
     def _first(
         self,
-        lists: tuple[list[_Check], list[_Check]],
+        lists: _Lists,
         subject: Subject,
         stop: int = sys.maxsize,
     ) -> Rule | None:
         """The first rule of ``lists`` (:meth:`_Checks.for_subject`) before position
         ``stop`` that matches."""
-        checks, plain = lists
-        found = subject.found(self._literals) if len(plain) < len(checks) else frozenset()
+        checks, plain, literals = lists
+        if len(plain) == len(checks):
+            found: frozenset[str] = frozenset()
+        elif (
+            literals * CHARS_PER_LITERAL < len(subject.text)
+            and subject._found_by is not self._literals
+        ):
+            return _first_holding(checks, subject, stop)
+        else:
+            found = subject.found(self._literals)
         if not found:
             checks = plain
         text = subject.text
@@ -382,6 +403,19 @@ class RuleSet:
             if rule.regex.search(text):
                 return rule
         return None
+
+
+def _first_holding(checks: list[_Check], subject: Subject, stop: int) -> Rule | None:
+    """:meth:`RuleSet._first`, each rule's literals looked for on their own."""
+    folded, text = subject.folded(), subject.text
+    for position, rule, needed in checks:
+        if position >= stop:
+            break
+        if needed is not None and not any(map(folded.__contains__, needed)):
+            continue
+        if rule.regex.search(text):
+            return rule
+    return None
 
 
 def _subject(subject: Subject | str) -> Subject:
