@@ -70,7 +70,7 @@ class _Joiner:
 
                 # Bytes with the encoding named: a str with an XML declaration is refused, and
                 # bytes alone would be decoded as the page's <meta charset> says.
-                parser = lxml.html.HTMLParser(encoding="utf-8")
+                parser = lxml.html.HTMLParser(encoding="utf-8", collect_ids=False)
                 data = self._page.encode("utf-8", "surrogatepass")
                 try:
                     root = lxml.html.fromstring(data, parser=parser)
