@@ -1,13 +1,12 @@
 """The renderer of trafilatura's tree gives, character for character, what the plain reference
 renderer (tests/plain_html_reference.py) gives: on generated trees and pages, and on the
-extraction dev pages when they are beside the repository."""
+test suite's own pages and the extraction dev pages when they are beside the repository."""
 
 from __future__ import annotations
 
 import gzip
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -69,15 +68,27 @@ def test_render_is_the_reference_rendering_on_generated_trees(tree_page):
     assert render(tree, page) == reference_render(tree, page)
 
 
-def test_render_is_the_reference_rendering_on_the_dev_pages():
-    if not DEV_PAGES.is_dir():
-        pytest.skip(f"the extraction dev pages are not at {DEV_PAGES} (see bench/extraction.py)")
+def _real_pages() -> list[tuple[str, str]]:
+    """(name, HTML) of the pages the test suite builds itself (always there), and of the
+    extraction dev pages when they are beside the repository (see bench/extraction.py)."""
+    from hostile import BOILERPLATE_HTML, BROKEN_HTML
+    from test_extract import HTML
+
+    pages = [("test_extract", HTML), ("boilerplate", BOILERPLATE_HTML), ("broken", BROKEN_HTML)]
+    for path in sorted(DEV_PAGES.glob("*.html.gz")) if DEV_PAGES.is_dir() else []:
+        pages.append((path.name, gzip.decompress(path.read_bytes()).decode("utf-8")))
+    return pages
+
+
+def test_render_is_the_reference_rendering_on_real_pages():
     import trafilatura
 
     from normalise.stages.extract import TRAFILATURA_OPTIONS
 
-    for path in sorted(DEV_PAGES.glob("*.html.gz")):
-        page = gzip.decompress(path.read_bytes()).decode("utf-8")
+    rendered = 0
+    for name, page in _real_pages():
         result = trafilatura.bare_extraction(page, **TRAFILATURA_OPTIONS)
         if result is not None:
-            assert render(result.body, page) == reference_render(result.body, page), path.name
+            assert render(result.body, page) == reference_render(result.body, page), name
+            rendered += 1
+    assert rendered >= 2  # the suite's own pages have a main text
