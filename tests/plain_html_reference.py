@@ -1,6 +1,9 @@
 """The plain renderer of trafilatura's tree (:func:`normalise.text.plain_html.render` before it
 was made faster), kept as the reference the fast one must agree with, character for
-character (tests/test_plain_html_fast.py)."""
+character (tests/test_plain_html_fast.py).
+
+A frozen copy, on purpose: a differential test needs the old code as it was. A change
+meant to alter the rendering changes this copy the same way, in the same commit."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """The reflow step before it was made faster (:mod:`normalise.text.reflow`), kept as the
-reference the fast one must agree with, block for block (tests/test_reflow_fast.py)."""
+reference the fast one must agree with, block for block (tests/test_reflow_fast.py).
+
+A frozen copy, on purpose: a differential test needs the old code as it was. A change
+meant to alter the reflow changes this copy the same way, in the same commit."""
 
 from __future__ import annotations
 
